@@ -1,0 +1,154 @@
+"""The notification outbox: every e-mail the system owes, written with the change that causes it.
+
+Use ``notify()`` inside the service's transaction. Celery's ``portal.tasks.outbox_send_due``
+sends due rows (on commit, and every minute from beat), so a row written while Redis or SMTP
+is down simply waits. Keys are unique: the same key twice is one e-mail.
+"""
+
+import logging
+import smtplib
+import socket
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from portal.models import Notification
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+# Errors worth trying again later; anything else is a bug and should surface.
+RETRYABLE_ERRORS = (smtplib.SMTPException, socket.error, TimeoutError, ConnectionError)
+
+
+def render_email(*, template, context, language):
+    """Render the trio ``emails/<template>-subject.txt``, ``-body.txt``, ``-body.html``."""
+    context = {"SITE_URL": settings.SITE_URL, "city": settings.CITY_PROFILE, **context}
+    with translation.override(language):
+        subject = render_to_string(f"emails/{template}-subject.txt", context)
+        text = render_to_string(f"emails/{template}-body.txt", context)
+        try:
+            html = render_to_string(f"emails/{template}-body.html", context)
+        except Exception as exc:  # noqa: BLE001 - an HTML part is optional
+            if exc.__class__.__name__ != "TemplateDoesNotExist":
+                raise
+            html = ""
+    # A subject is one line: no header injection through a newline in the context.
+    subject = " ".join(subject.split())
+    return subject, text, html
+
+
+def notify(*, key, to, template, context=None, language=None, send_after=None, headers=None):
+    """Queue an e-mail in the caller's transaction. Returns the row, or None for a repeat key.
+
+    ``language`` is the recipient's; it defaults to the active language. The message is
+    rendered now, in that language, so the row holds exactly what will be sent.
+    """
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    subject, text, html = render_email(template=template, context=context or {}, language=language)
+    now = timezone.now()
+    row = Notification(
+        key=key[:255],
+        to=to,
+        language=language,
+        template=template,
+        subject=subject[:255],
+        body_text=text,
+        body_html=html,
+        headers=headers or {},
+        send_after=send_after or now,
+        next_attempt_at=send_after or now,
+    )
+    try:
+        with transaction.atomic():  # a savepoint: a repeat key must not break the caller's transaction
+            row.save()
+    except IntegrityError:
+        return None
+    if row.send_after <= now:
+        transaction.on_commit(_kick_sender)
+    return row
+
+
+def _kick_sender():
+    """Ask a worker to send now. If the broker is down the row waits for beat: nothing lost."""
+    from portal.tasks import outbox_send_due
+
+    try:
+        outbox_send_due.delay()
+    except Exception:  # noqa: BLE001 - broker down or unreachable; beat will pick the row up
+        logger.warning("Could not reach the Celery broker; the outbox row waits for the next beat.")
+
+
+def _backoff(attempts):
+    return timedelta(minutes=min(2**attempts, 24 * 60))
+
+
+def send_due(*, batch_size=None, now=None):
+    """Send due outbox rows in batches. Returns the number sent.
+
+    Each row is locked (``SKIP LOCKED``) while it is sent and marked sent in the same
+    transaction, so two workers never send the same row. An SMTP error leaves the row for a
+    later attempt with exponential backoff; after ``MAX_ATTEMPTS`` it is marked failed.
+    """
+    batch_size = batch_size or settings.OUTBOX_BATCH_SIZE
+    sent = 0
+    connection = get_connection()
+    try:
+        while True:
+            with transaction.atomic():
+                rows = list(
+                    Notification.objects.due(now)
+                    .select_for_update(skip_locked=True)
+                    .order_by("send_after", "id")[:batch_size]
+                )
+                if not rows:
+                    break
+                for row in rows:
+                    sent += _send_one(row, connection)
+                if len(rows) < batch_size:
+                    break
+    finally:
+        _close_quietly(connection)
+    return sent
+
+
+def _close_quietly(connection):
+    try:
+        connection.close()
+    except RETRYABLE_ERRORS:
+        logger.info("Closing a broken SMTP connection failed; a new one is opened next time.")
+
+
+def _send_one(row, connection):
+    message = EmailMultiAlternatives(
+        subject=row.subject,
+        body=row.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[row.to],
+        headers=row.headers or None,
+        connection=connection,
+    )
+    if row.body_html:
+        message.attach_alternative(row.body_html, "text/html")
+    now = timezone.now()
+    try:
+        message.send()
+    except RETRYABLE_ERRORS as exc:
+        row.attempts += 1
+        row.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
+        if row.attempts >= MAX_ATTEMPTS:
+            row.failed_at = now
+            logger.error("Outbox gave up on %s after %s attempts: %s", row.key, row.attempts, row.last_error)
+        else:
+            row.next_attempt_at = now + _backoff(row.attempts)
+        row.save(update_fields=["attempts", "last_error", "next_attempt_at", "failed_at"])
+        _close_quietly(connection)  # a fresh connection for the next row
+        return 0
+    row.sent_at = now
+    row.attempts += 1
+    row.save(update_fields=["sent_at", "attempts"])
+    return 1

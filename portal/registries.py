@@ -1,0 +1,142 @@
+"""Two small registries that let apps contribute without portal importing them.
+
+**Indicators** — each app's ``indicators.py`` registers functions that compute a programme
+indicator's value for a year::
+
+    @indicator("associations.events_published", unit=_("events"), label=_("Events published"))
+    def events_published(year):
+        return Event.objects.published().filter(starts_at__year=year).count()
+
+**Calendar sources** — each app's ``calendar.py`` registers a function returning the dated items
+it owns between two dates. The annual clock, the iCalendar feeds and the reminders read the
+merged list, so no date is typed twice::
+
+    @calendar_source("grants.rounds")
+    def grant_round_dates(start, end):
+        return [CalendarItem(uid=..., title=..., start=..., end=..., kind="grant_application_period", ...)]
+
+Both registries are filled when Django starts: ``PortalConfig.ready`` imports every installed
+app's ``indicators`` and ``calendar`` modules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.module_loading import autodiscover_modules
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    label: str
+    unit: str
+    compute: Callable[[int], int | float | Decimal | dict]
+    description: str = ""
+
+    def value_for(self, year: int):
+        return self.compute(year)
+
+
+_indicators: dict[str, Indicator] = {}
+
+
+def indicator(key: str, *, label, unit="", description=""):
+    """Register ``func(year) -> value`` as the computed indicator ``key`` (e.g. ``grants.applicants``)."""
+
+    def register(func):
+        if key in _indicators and _indicators[key].compute is not func:
+            raise ValueError(f"Indicator {key!r} is registered twice.")
+        _indicators[key] = Indicator(key=key, label=label, unit=unit, compute=func, description=description)
+        return func
+
+    return register
+
+
+def get_indicator(key: str) -> Indicator:
+    return _indicators[key]
+
+
+def all_indicators() -> dict[str, Indicator]:
+    return dict(sorted(_indicators.items()))
+
+
+def indicator_choices():
+    """(key, label) pairs for a form or admin field that points an indicator at a computed key."""
+    return [(key, f"{ind.label} ({key})") for key, ind in all_indicators().items()]
+
+
+@dataclass(frozen=True)
+class CalendarItem:
+    """One dated thing on the city's calendar.
+
+    ``start``/``end`` are datetimes (aware) or dates (all-day). A month-precision entry uses
+    ``month_only=True`` with ``start`` the first day of the month and ``end`` the first day of
+    the next month (exclusive, as iCalendar's DTEND).
+    """
+
+    uid: str  # stable across runs and edits, e.g. "grant-round-42-opens@<site>"
+    title: str
+    start: dt.date | dt.datetime
+    kind: str  # one of CALENDAR_KINDS' keys, or an app's own
+    end: dt.date | dt.datetime | None = None
+    url: str = ""  # absolute path or URL of the item's page
+    description: str = ""
+    month_only: bool = False
+    location: str = ""
+    source: str = ""  # filled in by calendar_items()
+    audience: str = ""
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def is_all_day(self) -> bool:
+        return not isinstance(self.start, dt.datetime)
+
+    @property
+    def sort_key(self):
+        start = self.start
+        if isinstance(start, dt.datetime):
+            return (start.date(), 1, start.timetz().replace(tzinfo=None))
+        return (start, 0 if self.month_only else 0, dt.time.min)
+
+
+_calendar_sources: dict[str, Callable[[dt.date, dt.date], list[CalendarItem]]] = {}
+
+
+def calendar_source(key: str):
+    """Register ``func(start: date, end: date) -> list[CalendarItem]`` under ``key``."""
+
+    def register(func):
+        if key in _calendar_sources and _calendar_sources[key] is not func:
+            raise ValueError(f"Calendar source {key!r} is registered twice.")
+        _calendar_sources[key] = func
+        return func
+
+    return register
+
+
+def calendar_sources():
+    return dict(_calendar_sources)
+
+
+def calendar_items(start: dt.date, end: dt.date, *, kinds=None, sources=None) -> list[CalendarItem]:
+    """The merged calendar between ``start`` (inclusive) and ``end`` (exclusive), sorted by time."""
+    from dataclasses import replace
+
+    items = []
+    for key, func in sorted(_calendar_sources.items()):
+        if sources and key not in sources:
+            continue
+        for item in func(start, end):
+            if kinds and item.kind not in kinds:
+                continue
+            items.append(replace(item, source=key))
+    return sorted(items, key=lambda item: item.sort_key)
+
+
+def autodiscover():
+    autodiscover_modules("indicators")
+    autodiscover_modules("calendar")
