@@ -15,8 +15,11 @@ merged list, so no date is typed twice::
     def grant_round_dates(start, end):
         return [CalendarItem(uid=..., title=..., start=..., end=..., kind="grant_application_period", ...)]
 
-Both registries are filled when Django starts: ``PortalConfig.ready`` imports every installed
-app's ``indicators`` and ``calendar`` modules.
+**Front-page sections** — an app's ``home.py`` registers a block for the front page
+(``home_section``), so portal shows "coming up" without importing the annual clock.
+
+The registries are filled when Django starts: ``PortalConfig.ready`` imports every installed
+app's ``indicators``, ``calendar`` and ``home`` modules.
 """
 
 from __future__ import annotations
@@ -140,3 +143,35 @@ def calendar_items(start: dt.date, end: dt.date, *, kinds=None, sources=None) ->
 def autodiscover():
     autodiscover_modules("indicators")
     autodiscover_modules("calendar")
+    autodiscover_modules("home")
+
+
+# --- Front-page sections ------------------------------------------------------------------
+_home_sections: list[tuple[int, str, Callable]] = []
+
+
+def home_section(key: str, *, order: int = 100):
+    """Register ``func(request) -> (template_name, context) | None`` as a block on the front page.
+
+    Apps put their "coming up", "latest events" … on the home page without portal importing
+    them. Lower ``order`` comes first; returning None hides the block.
+    """
+
+    def register(func):
+        _home_sections[:] = [s for s in _home_sections if s[1] != key]
+        _home_sections.append((order, key, func))
+        _home_sections.sort(key=lambda s: (s[0], s[1]))
+        return func
+
+    return register
+
+
+def home_sections(request):
+    """The rendered-ready sections: a list of (key, template_name, context)."""
+    sections = []
+    for _order, key, func in _home_sections:
+        result = func(request)
+        if result:
+            template_name, context = result
+            sections.append((key, template_name, context))
+    return sections

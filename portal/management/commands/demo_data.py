@@ -1,0 +1,28 @@
+"""Load the demo data of every app, idempotently: running it twice changes nothing.
+
+Each app has ``demo.py`` with ``load(*, stdout)``; apps load in dependency order (portal first,
+then associations, then the rest), as listed in ``DEMO_ORDER``.
+"""
+
+from importlib import import_module
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+DEMO_ORDER = ["portal", "associations", "grants", "facilities", "newsletter", "annualclock"]
+
+
+class Command(BaseCommand):
+    help = "Load Pori's demo data (idempotent)."
+
+    def handle(self, *args, **options):
+        for app in DEMO_ORDER:
+            try:
+                module = import_module(f"{app}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app}.demo":
+                    raise
+                continue
+            with transaction.atomic():
+                module.load(stdout=self.stdout)
+            self.stdout.write(f"Demo data: {app} ready.")
