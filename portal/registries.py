@@ -175,3 +175,47 @@ def home_sections(request):
             template_name, context = result
             sections.append((key, template_name, context))
     return sections
+
+
+# --- Recipient lists ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Recipient:
+    """Someone an invitation or announcement can be sent to."""
+
+    email: str
+    language: str = ""
+    name: str = ""
+    association_id: int | None = None  # set when the recipient answers for an association
+
+
+_recipient_lists: dict[str, tuple[str, Callable[[], list[Recipient]]]] = {}
+
+
+def recipient_list(key: str, *, label):
+    """Register ``func() -> list[Recipient]`` as an audience, e.g. ``associations.contacts``.
+
+    The annual clock invites "all associations' contacts" or "newsletter subscribers of a
+    topic" by key, without importing the app that owns the addresses.
+    """
+
+    def register(func):
+        _recipient_lists[key] = (label, func)
+        return func
+
+    return register
+
+
+def recipient_list_choices():
+    return [(key, label) for key, (label, _func) in sorted(_recipient_lists.items())]
+
+
+def recipients(key: str) -> list[Recipient]:
+    """The audience's recipients, one per e-mail address (first wins)."""
+    _label, func = _recipient_lists[key]
+    seen, result = set(), []
+    for recipient in func():
+        address = recipient.email.strip().lower()
+        if address and address not in seen:
+            seen.add(address)
+            result.append(recipient)
+    return result
