@@ -1,0 +1,94 @@
+"""The indicator, calendar-source, front-page and recipient-list registries."""
+
+import datetime as dt
+
+import pytest
+
+from portal import registries
+from portal.registries import CalendarItem
+from tests.factories import ForumFactory
+
+
+@pytest.mark.django_db
+def test_the_forums_and_networks_indicator_counts_those_active_in_the_year():
+    ForumFactory(joined_year=2020)
+    ForumFactory(joined_year=2027)  # not yet a member in 2026
+    ForumFactory(joined_year=2015, ended_year=2025)  # left before 2026
+    ForumFactory(is_active=False)
+
+    indicator = registries.get_indicator("portal.forums_and_networks")
+
+    assert indicator.value_for(2026) == 1
+    assert indicator.value_for(2027) == 2
+    assert ("portal.forums_and_networks", indicator.label) in [
+        (k, i.label) for k, i in registries.all_indicators().items()
+    ]
+
+
+def test_an_indicator_key_cannot_be_registered_twice_by_different_functions():
+    with pytest.raises(ValueError, match="registered twice"):
+        registries.indicator("portal.forums_and_networks", label="again")(lambda year: 0)
+
+
+def test_calendar_items_merge_every_source_sorted_by_time_and_filter_by_kind():
+    @registries.calendar_source("tests.first")
+    def first(start, end):
+        return [
+            CalendarItem(uid="b@test", title="Evening", start=dt.date(2026, 3, 12), kind="association_evening"),
+            CalendarItem(uid="c@test", title="Out of range", start=dt.date(2027, 1, 1), kind="other"),
+        ]
+
+    @registries.calendar_source("tests.second")
+    def second(start, end):
+        return [
+            CalendarItem(
+                uid="a@test",
+                title="March",
+                start=dt.date(2026, 3, 1),
+                end=dt.date(2026, 4, 1),
+                kind="grant_application_period",
+                month_only=True,
+            )
+        ]
+
+    try:
+        items = registries.calendar_items(
+            dt.date(2026, 1, 1), dt.date(2027, 1, 1), sources={"tests.first", "tests.second"}
+        )
+        assert [item.uid for item in items][:2] == ["a@test", "b@test"]
+        assert items[0].source == "tests.second"
+        evenings = registries.calendar_items(
+            dt.date(2026, 1, 1), dt.date(2027, 1, 1), kinds={"association_evening"}, sources={"tests.first"}
+        )
+        assert [item.title for item in evenings] == ["Evening"]
+    finally:
+        registries._calendar_sources.pop("tests.first")
+        registries._calendar_sources.pop("tests.second")
+
+
+def test_recipient_lists_give_each_address_once():
+    @registries.recipient_list("tests.audience", label="Test audience")
+    def audience():
+        return [
+            registries.Recipient(email="A@example.org", association_id=1),
+            registries.Recipient(email="a@example.org", association_id=2),
+            registries.Recipient(email="b@example.org"),
+        ]
+
+    try:
+        assert [r.association_id for r in registries.recipients("tests.audience")] == [1, None]
+        assert ("tests.audience", "Test audience") in registries.recipient_list_choices()
+    finally:
+        registries._recipient_lists.pop("tests.audience")
+
+
+def test_home_sections_render_in_order_and_hide_empty_ones(rf):
+    registries.home_section("tests.second", order=2)(lambda request: ("b.html", {"x": 2}))
+    registries.home_section("tests.first", order=1)(lambda request: ("a.html", {"x": 1}))
+    registries.home_section("tests.hidden", order=0)(lambda request: None)
+    try:
+        keys = [key for key, _t, _c in registries.home_sections(rf.get("/"))]
+        assert keys.index("tests.first") < keys.index("tests.second")
+        assert "tests.hidden" not in keys
+    finally:
+        registries._home_sections[:] = [s for s in registries._home_sections if not s[1].startswith("tests.")]
