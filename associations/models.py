@@ -1,10 +1,124 @@
-"""The association registry (yhdistysrekisteri) and who represents each association."""
+"""The association registry (yhdistysrekisteri), its representatives, events and partnership agreements."""
+
+import datetime as dt
+import uuid
+from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVector
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from associations.validators import BUSINESS_ID_DB_REGEX, REGISTER_NUMBER_DB_REGEX
+
+FINNISH_SEARCH_CONFIG = "finnish"
+
+
+def search_vector():
+    """The weighted full-text vector of an association: the name counts more than the description.
+
+    The same expression is indexed (GIN, PostgreSQL only), so a search uses the index.
+    """
+    return SearchVector("name", config=FINNISH_SEARCH_CONFIG, weight="A") + SearchVector(
+        "description", config=FINNISH_SEARCH_CONFIG, weight="B"
+    )
+
+
+def _random_name(folder, filename):
+    """A random file name: nothing guessable, no collisions, the user's file name is not kept."""
+    suffix = PurePosixPath(filename).suffix.lower()[:8]
+    return f"associations/{folder}/{uuid.uuid4().hex}{suffix}"
+
+
+def upload_logo(instance, filename):
+    return _random_name("logos", filename)
+
+
+def upload_poster(instance, filename):
+    return _random_name("posters", filename)
+
+
+def upload_agreement(instance, filename):
+    return _random_name("agreements", filename)
+
+
+class FieldOfActivity(models.Model):
+    """The portal's own two-level taxonomy of what associations do (toimiala), e.g. Sports › Ball games.
+
+    PRH's nine classes are too coarse, and many associations have none, so the directory filters on these.
+    """
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("main field"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        limit_choices_to={"parent__isnull": True},
+        help_text=_("Empty for a main field. Only two levels: a main field and its subfields."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("field of activity")
+        verbose_name_plural = _("fields of activity")
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="fieldofactivity_parent_name_unique"),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="fieldofactivity_not_own_parent"),
+        ]
+
+    def __str__(self):
+        if self.parent_id and "parent" in self._state.fields_cache:
+            return f"{self.parent.name} › {self.name}"
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.parent_id and self.parent.parent_id:
+            raise ValidationError({"parent": _("A subfield cannot have subfields of its own.")})
+
+
+class Language(models.Model):
+    """A language an association works in. The name shown is translated when Django knows the code."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+
+    def __str__(self):
+        try:
+            return str(translation.get_language_info(self.code)["name_translated"])
+        except KeyError:
+            return self.name
+
+
+class PRHClass(models.TextChoices):
+    """The nine classes of the Finnish Patent and Registration Office (PRH), plus none (seed 001)."""
+
+    POLITICAL = "political", _("Political associations")
+    PROFESSIONAL = "professional", _("Professional and business associations")
+    SOCIAL_HEALTH = "social_health", _("Social and health associations")
+    CULTURE = "culture", _("Cultural associations")
+    LEISURE = "leisure", _("Leisure associations")
+    SPORTS = "sports", _("Sports and exercise associations")
+    RELIGION = "religion", _("Religious and world-view associations")
+    DEFENCE_INTERNATIONAL = "defence_international", _("National defence and international associations")
+    OTHER = "other", _("Other associations")
+    UNCLASSIFIED = "unclassified", _("Not classified")
 
 
 class AssociationQuerySet(models.QuerySet):
@@ -16,6 +130,22 @@ class AssociationQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.filter(memberships__user=user, memberships__state=Membership.State.APPROVED)
+
+    def administered_by(self, user):
+        """Associations where the user is an approved admin representative."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            memberships__user=user,
+            memberships__state=Membership.State.APPROVED,
+            memberships__role=Membership.Role.ADMIN,
+        )
+
+    def with_valid_agreement(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(
+            Exists(PartnershipAgreement.objects.public().valid_on(on).filter(association=OuterRef("pk")))
+        )
 
 
 class Association(models.Model):
@@ -32,9 +162,22 @@ class Association(models.Model):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
+    PRHClass = PRHClass
+
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.REGISTERED)
+    register_number = models.CharField(
+        _("register number"),
+        max_length=20,
+        blank=True,
+        help_text=_("The association register number at PRH (yhdistysrekisterinumero), e.g. 123.456."),
+    )
+    business_id = models.CharField(_("business ID"), max_length=9, blank=True, help_text=_("Y-tunnus, e.g. 1234567-8."))
+    prh_class = models.CharField(_("PRH class"), max_length=30, choices=PRHClass.choices, default=PRHClass.UNCLASSIFIED)
+    fields_of_activity = models.ManyToManyField(
+        FieldOfActivity, verbose_name=_("fields of activity"), blank=True, related_name="associations"
+    )
     description = models.TextField(_("description"), blank=True)
     email = models.EmailField(_("public e-mail"), blank=True)
     phone = models.CharField(_("public phone"), max_length=40, blank=True)
@@ -45,25 +188,91 @@ class Association(models.Model):
     age_groups = models.ManyToManyField(
         "portal.AgeGroup", verbose_name=_("age groups served"), blank=True, related_name="associations"
     )
+    languages = models.ManyToManyField(Language, verbose_name=_("languages"), blank=True, related_name="associations")
+    logo = models.FileField(_("logo"), upload_to=upload_logo, blank=True, max_length=200)
+    founded_year = models.PositiveSmallIntegerField(_("founded (year)"), null=True, blank=True)
     is_public = models.BooleanField(_("public"), default=True)
     moderation_state = models.CharField(
         _("moderation state"), max_length=20, choices=ModerationState.choices, default=ModerationState.PENDING
+    )
+    moderation_reason = models.TextField(_("reason for rejection"), blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
+    last_confirmed_on = models.DateField(
+        _("profile last confirmed"), null=True, blank=True, help_text=_("When a representative last confirmed it.")
+    )
+    linked_events_publisher = models.CharField(
+        _("Linked Events publisher"),
+        max_length=100,
+        blank=True,
+        help_text=_("The organisation id in the Linked Events API, e.g. ahjo:u4804001010. Imports map to it."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = AssociationQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("association")
         verbose_name_plural = _("associations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["register_number"], condition=~Q(register_number=""), name="association_register_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["business_id"], condition=~Q(business_id=""), name="association_business_id_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["linked_events_publisher"],
+                condition=~Q(linked_events_publisher=""),
+                name="association_linked_events_publisher_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(business_id="") | Q(business_id__regex=BUSINESS_ID_DB_REGEX),
+                name="association_business_id_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(register_number="") | Q(register_number__regex=REGISTER_NUMBER_DB_REGEX),
+                name="association_register_number_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(founded_year__isnull=True) | Q(founded_year__gte=1800, founded_year__lte=2100),
+                name="association_founded_year_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(prh_class__in=[c.value for c in PRHClass]), name="association_prh_class_valid"
+            ),
+        ]
+        # Also, on PostgreSQL only (migration 0003, associations.migration_ops.PostgresOnlyIndex):
+        # GinIndex(search_vector(), name="association_search_gin") for full-text search and
+        # GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="association_name_trgm_gin") for typos.
+        indexes = [
+            models.Index(fields=["prh_class", "name"], name="association_prh_class_name"),
+            models.Index(fields=["is_public", "moderation_state", "name"], name="association_public_name"),
+        ]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
         return reverse("associations:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_publicly_visible(self):
+        return self.is_public and self.moderation_state == self.ModerationState.APPROVED
+
+    @property
+    def logo_url(self):
+        return reverse("associations:logo", kwargs={"slug": self.slug}) if self.logo else ""
 
 
 class Membership(models.Model):
@@ -86,6 +295,10 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PENDING)
+    message = models.TextField(
+        _("message from the applicant"), blank=True, help_text=_("E.g. the applicant's position in the association.")
+    )
+    decision_reason = models.TextField(_("reason for rejection"), blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("approved by"),
@@ -96,6 +309,8 @@ class Membership(models.Model):
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["association__name", "user__email"]
@@ -114,3 +329,289 @@ class Membership(models.Model):
     @property
     def is_admin(self):
         return self.role == self.Role.ADMIN and self.state == self.State.APPROVED
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        """Approved events of associations whose entry is public."""
+        return self.filter(
+            moderation_state=Event.ModerationState.APPROVED,
+            association__is_public=True,
+            association__moderation_state=Association.ModerationState.APPROVED,
+        )
+
+    def between(self, start: dt.date, end: dt.date):
+        """Events that are on at some point in [start, end)."""
+        return self.filter(start_date__lt=end).filter(
+            Q(end_date__gte=start) | Q(end_date__isnull=True, start_date__gte=start)
+        )
+
+    def upcoming(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(Q(end_date__gte=today) | Q(end_date__isnull=True, start_date__gte=today))
+
+
+class Event(models.Model):
+    """An event or project news posted by an association (seed 003, 1c): moderated by staff."""
+
+    class Kind(models.TextChoices):
+        EVENT = "event", _("Event")
+        PROJECT = "project", _("Project or campaign")
+
+    class ModerationState(models.TextChoices):
+        PENDING = "pending", _("Waiting for moderation")
+        APPROVED = "approved", _("Published")
+        REJECTED = "rejected", _("Rejected")
+
+    class Source(models.TextChoices):
+        PORTAL = "portal", _("Posted in the portal")
+        LINKED_EVENTS = "linkedevents", _("Linked Events import")
+
+    association = models.ForeignKey(
+        Association, verbose_name=_("association"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.EVENT)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    start_date = models.DateField(_("start date"))
+    start_time = models.TimeField(_("start time"), null=True, blank=True, help_text=_("Leave empty for all day."))
+    end_date = models.DateField(_("end date"), null=True, blank=True, help_text=_("Leave empty for a one-day event."))
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    link = models.URLField(_("more information (link)"), blank=True)
+    poster = models.FileField(_("poster image"), upload_to=upload_poster, blank=True, max_length=200)
+    poster_alt = models.CharField(
+        _("poster description (alt text)"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the poster shows, for those who cannot see it."),
+    )
+    report = models.TextField(
+        _("report after the project"), blank=True, help_text=_("What happened and what was achieved.")
+    )
+    moderation_state = models.CharField(
+        _("moderation state"), max_length=20, choices=ModerationState.choices, default=ModerationState.PENDING
+    )
+    moderation_reason = models.TextField(_("reason for rejection"), blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("posted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.PORTAL)
+    external_id = models.CharField(_("external id"), max_length=200, blank=True)
+    external_modified_at = models.DateTimeField(_("modified at the source"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["start_date", "start_time", "title"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")), name="event_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(start_time__isnull=False) | Q(end_time__isnull=True), name="event_end_time_needs_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True) | Q(end_date__gt=F("start_date")) | Q(end_time__gt=F("start_time")),
+                name="event_end_time_after_start",
+            ),
+            models.CheckConstraint(condition=Q(poster="") | ~Q(poster_alt=""), name="event_poster_has_alt"),
+            models.UniqueConstraint(
+                fields=["source", "external_id"], condition=~Q(external_id=""), name="event_source_external_id_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["moderation_state", "start_date"], name="event_state_start")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("associations:event-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_all_day(self):
+        return self.start_time is None
+
+    @property
+    def last_date(self):
+        return self.end_date or self.start_date
+
+    def _aware(self, date, time):
+        return timezone.make_aware(dt.datetime.combine(date, time), timezone.get_default_timezone())
+
+    @property
+    def starts(self) -> dt.date | dt.datetime:
+        """A date for an all-day event, otherwise an aware datetime in the city's time zone."""
+        return self.start_date if self.start_time is None else self._aware(self.start_date, self.start_time)
+
+    @property
+    def ends(self) -> dt.date | dt.datetime | None:
+        """Exclusive end as in iCalendar: the day after for all-day events; None when unknown."""
+        if self.start_time is None:
+            return self.last_date + dt.timedelta(days=1)
+        if self.end_time is None:
+            return None
+        return self._aware(self.last_date, self.end_time)
+
+    @property
+    def poster_url(self):
+        return reverse("associations:event-poster", kwargs={"pk": self.pk}) if self.poster else ""
+
+
+class PartnershipAgreementQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_public=True)
+
+    def valid_on(self, day: dt.date):
+        return self.filter(valid_from__lte=day).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+
+    def valid_during_year(self, year: int):
+        return self.filter(valid_from__lte=dt.date(year, 12, 31)).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=dt.date(year, 1, 1))
+        )
+
+    def for_staff(self, user):
+        """The agreements a staff member may see and edit: their department's; a superuser sees all."""
+        if not user.is_authenticated or not user.is_staff:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(department__staff_group__user=user)
+
+    def with_latest_review(self):
+        """Annotate ``latest_review_on`` and ``latest_review_next_due`` (None when none held yet)."""
+        latest = PartnershipReview.objects.filter(agreement=OuterRef("pk")).order_by("-held_on")
+        return self.annotate(
+            latest_review_on=models.Subquery(latest.values("held_on")[:1]),
+            latest_review_next_due=models.Subquery(latest.values("next_due_on")[:1]),
+        )
+
+
+class PartnershipAgreement(models.Model):
+    """A partnership agreement (kumppanuussopimus) between the city and an association.
+
+    Seed 001: the initiative may come from staff, a trustee or the association, or the city board
+    may call for them; the department the association's work belongs to prepares it; valid agreements
+    are listed publicly, and the named responsible persons hold a partnership discussion every year.
+    """
+
+    class InitiatedBy(models.TextChoices):
+        STAFF = "staff", _("City staff")
+        TRUSTEE = "trustee", _("A trustee (elected official)")
+        ASSOCIATION = "association", _("The association")
+        CITY_BOARD = "city_board", _("A call by the city board")
+
+    association = models.ForeignKey(
+        Association, verbose_name=_("association"), on_delete=models.PROTECT, related_name="agreements"
+    )
+    department = models.ForeignKey(
+        "portal.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="agreements"
+    )
+    responsible_person = models.ForeignKey(
+        "portal.ContactPerson",
+        verbose_name=_("responsible city person"),
+        on_delete=models.PROTECT,
+        related_name="agreements",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    initiated_by = models.CharField(
+        _("initiated by"), max_length=20, choices=InitiatedBy.choices, default=InitiatedBy.STAFF
+    )
+    goals = models.TextField(_("goals"), help_text=_("What the partnership aims at. Markdown."))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    document = models.FileField(_("agreement document (PDF)"), upload_to=upload_agreement, blank=True, max_length=200)
+    is_public = models.BooleanField(_("public"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PartnershipAgreementQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["association__name", "-valid_from"]
+        verbose_name = _("partnership agreement")
+        verbose_name_plural = _("partnership agreements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                name="agreement_valid_until_after_from",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.association})"
+
+    def get_absolute_url(self):
+        return reverse("associations:agreement-detail", kwargs={"pk": self.pk})
+
+    def is_valid_on(self, day):
+        return self.valid_from <= day and (self.valid_until is None or self.valid_until >= day)
+
+    @staticmethod
+    def review_due_date(*, valid_from, latest_review_on, latest_review_next_due):
+        """When the next annual partnership discussion is due.
+
+        The date set at the last discussion; without one, a year after it; before any, a year
+        after the agreement started.
+        """
+        if latest_review_next_due:
+            return latest_review_next_due
+        base = latest_review_on or valid_from
+        try:
+            return base.replace(year=base.year + 1)
+        except ValueError:  # 29 February
+            return base.replace(year=base.year + 1, day=28)
+
+    @property
+    def document_url(self):
+        return reverse("associations:agreement-document", kwargs={"pk": self.pk}) if self.document else ""
+
+
+class PartnershipReview(models.Model):
+    """The annual partnership discussion (kumppanuuskeskustelu) of an agreement."""
+
+    agreement = models.ForeignKey(
+        PartnershipAgreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    held_on = models.DateField(_("held on"))
+    notes = models.TextField(_("notes"), blank=True)
+    next_due_on = models.DateField(_("next discussion due"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-held_on"]
+        verbose_name = _("partnership discussion")
+        verbose_name_plural = _("partnership discussions")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "held_on"], name="review_agreement_held_on_unique"),
+            models.CheckConstraint(
+                condition=Q(next_due_on__isnull=True) | Q(next_due_on__gt=F("held_on")),
+                name="review_next_due_after_held",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agreement} – {self.held_on:%Y-%m-%d}"

@@ -1,0 +1,118 @@
+"""Validation of identifiers, links and uploaded files. Messages are constants the tests assert on.
+
+Uploads are checked by their content, never by the name or the browser's content type: an image
+must open and verify with Pillow, a PDF must start with the ``%PDF-`` magic bytes, and neither
+may exceed ``settings.MAX_UPLOAD_BYTES``.
+"""
+
+import re
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+BUSINESS_ID_INVALID = _("Enter a business ID (Y-tunnus) in the form 1234567-8 with a valid check digit.")
+REGISTER_NUMBER_INVALID = _("Enter the register number as digits, for example 123.456 or 123456.")
+URL_SCHEME_INVALID = _("Enter a web address that starts with http:// or https://.")
+FILE_TOO_LARGE = _("The file is too large. The largest allowed size is %(limit)s.")
+IMAGE_INVALID = _("Upload a real image (JPEG, PNG, GIF or WebP). The file is not one or is damaged.")
+PDF_INVALID = _("Upload a PDF document. The file is not a PDF.")
+
+IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+_BUSINESS_ID_RE = re.compile(r"^(\d{6,7})-(\d)$")
+_BUSINESS_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
+BUSINESS_ID_DB_REGEX = r"^[0-9]{7}-[0-9]$"
+REGISTER_NUMBER_DB_REGEX = r"^[0-9]{1,3}(\.[0-9]{3})*$"
+
+
+def business_id_check_digit(first_seven: str) -> int | None:
+    """The Y-tunnus check digit for seven digits, or None when no valid digit exists (remainder 1)."""
+    remainder = sum(int(d) * w for d, w in zip(first_seven, _BUSINESS_ID_WEIGHTS, strict=True)) % 11
+    if remainder == 0:
+        return 0
+    if remainder == 1:
+        return None
+    return 11 - remainder
+
+
+def normalize_business_id(value: str) -> str:
+    """Return the business ID as ``1234567-8`` (an old six-digit one gets its leading zero).
+
+    Raises ValidationError when the format or the check digit is wrong. Empty stays empty.
+    """
+    value = (value or "").strip().replace(" ", "")
+    if not value:
+        return ""
+    match = _BUSINESS_ID_RE.match(value)
+    if not match:
+        raise ValidationError(BUSINESS_ID_INVALID, code="business_id")
+    digits = match.group(1).zfill(7)
+    if business_id_check_digit(digits) != int(match.group(2)):
+        raise ValidationError(BUSINESS_ID_INVALID, code="business_id")
+    return f"{digits}-{match.group(2)}"
+
+
+def normalize_register_number(value: str) -> str:
+    """Return a PRH association register number grouped by thousands: ``123.456``.
+
+    Accepts ``123456``, ``123.456`` or ``123 456``; refuses letters and other punctuation.
+    """
+    value = (value or "").strip()
+    if not value:
+        return ""
+    digits = re.sub(r"[.\s]", "", value)
+    if not digits.isascii() or not digits.isdigit() or len(digits) > 9 or not re.fullmatch(r"[\d.\s]+", value):
+        raise ValidationError(REGISTER_NUMBER_INVALID, code="register_number")
+    digits = digits.lstrip("0") or "0"
+    groups = []
+    while digits:
+        groups.insert(0, digits[-3:])
+        digits = digits[:-3]
+    return ".".join(groups)
+
+
+def validate_http_url(value: str):
+    """Only http and https links: no ``javascript:``, ``data:`` or ``ftp:`` on a public page."""
+    if value and urlsplit(value).scheme.lower() not in {"http", "https"}:
+        raise ValidationError(URL_SCHEME_INVALID, code="url_scheme")
+
+
+def _check_size(file):
+    limit = settings.MAX_UPLOAD_BYTES
+    if file.size is not None and file.size > limit:
+        raise ValidationError(FILE_TOO_LARGE, code="file_too_large", params={"limit": filesizeformat(limit)})
+
+
+def validate_image_file(file):
+    """An image that Pillow can open and verify, in one of the web formats, within the size limit."""
+    from PIL import Image, UnidentifiedImageError
+
+    _check_size(file)
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            image_format = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationError(IMAGE_INVALID, code="image_invalid")
+    finally:
+        file.seek(position)
+    if image_format not in IMAGE_FORMATS:
+        raise ValidationError(IMAGE_INVALID, code="image_invalid")
+    return image_format
+
+
+def validate_pdf_file(file):
+    """A PDF (``%PDF-`` magic bytes) within the size limit."""
+    _check_size(file)
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        head = file.read(1024)
+    finally:
+        file.seek(position)
+    if not head.lstrip(b"\x00\t\n\r ").startswith(b"%PDF-"):
+        raise ValidationError(PDF_INVALID, code="pdf_invalid")
