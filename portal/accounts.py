@@ -1,38 +1,64 @@
 """django-allauth adapter: allauth's e-mails go through the outbox, like every other e-mail."""
 
 import uuid
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 
 from portal.outbox import notify
 
 
+@dataclass(frozen=True)
+class PortalSite:
+    """What allauth's messages call ``current_site``: the portal's name and host.
+
+    allauth greets with ``current_site.name`` ("Hello from …"); django.contrib.sites' default
+    row would say "example.com", so the messages name the city's portal instead.
+    """
+
+    name: str
+    domain: str
+
+
+def portal_site(request=None):
+    domain = request.get_host() if request is not None else urlsplit(settings.SITE_URL).netloc
+    return PortalSite(name=settings.CITY_PROFILE["portal_name"], domain=domain)
+
+
+def allauth_outbox_key(template_prefix):
+    """A unique outbox key per message, e.g. ``allauth:email_confirmation_signup:<uuid>``.
+
+    Every allauth message answers one request (a signup, a reset, a resend) and carries a
+    fresh link, so each is its own e-mail: a repeat request must send again, never dedupe.
+    The recipient stays out of the key: it would only lengthen it past the column and cut
+    off the part that makes it unique.
+    """
+    return f"allauth:{template_prefix.rsplit('/', 1)[-1]}:{uuid.uuid4().hex}"
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         """Queue allauth's message in the outbox instead of sending it inline.
 
-        allauth renders ``<prefix>_subject.txt`` / ``_message.txt`` / ``_message.html``; we
-        render the same templates through the portal's e-mail trio wrapper
-        (``emails/allauth-*``) so the message is kept, retried and never lost.
+        The message is rendered now, in the language of the request that caused it (the
+        language of the page the user signed up or asked for a reset on), and kept whole in
+        the outbox row, through the ``emails/allauth-passthrough`` trio: it is kept, retried
+        and never lost when SMTP is down.
         """
-        ctx = {"email": email, "current_site": self._get_current_site(), **context}
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": portal_site(request), **context}
         msg = self.render_mail(template_prefix, email, ctx)
-        html = ""
-        for content, mimetype in getattr(msg, "alternatives", []):
-            if mimetype == "text/html":
-                html = content
+        html = next((content for content, mimetype in getattr(msg, "alternatives", []) if mimetype == "text/html"), "")
         with transaction.atomic():
             notify(
-                key=f"allauth:{template_prefix.rsplit('/', 1)[-1]}:{email}:{uuid.uuid4()}",
+                key=allauth_outbox_key(template_prefix),
                 to=email,
                 template="allauth-passthrough",
                 context={"subject": msg.subject, "body_text": msg.body, "body_html": html},
                 language=translation.get_language(),
             )
-
-    def _get_current_site(self):
-        from django.contrib.sites.shortcuts import get_current_site
-
-        return get_current_site(self.request)

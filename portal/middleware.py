@@ -1,34 +1,46 @@
 """Cross-cutting request handling: signed-in pages are never cached; staff need MFA for the admin."""
 
+from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext_lazy as _
+
+STAFF_MFA_REQUIRED = _("Set up two-factor authentication with an authenticator app before you open the administration.")
 
 
 class SessionSecurityMiddleware:
-    """``Cache-Control: no-store`` on every page a signed-in user sees (shared computers)."""
+    """``Cache-Control: no-store`` on every page a signed-in user sees (shared computers).
+
+    Anonymous public pages keep their normal caching. The user is looked at after the view,
+    so the response to a sign-in is covered too.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
         return response
 
 
 class StaffMFAMiddleware:
-    """A staff user must have MFA (TOTP) set up before any admin page opens.
+    """A staff user must have an authenticator app (TOTP) before any admin page opens.
 
-    Without it they are sent to allauth's MFA setup; the admin's own login already goes
-    through allauth (see portal/urls.py), so its rate limits and MFA step apply there too.
+    Without one they are sent to allauth's TOTP setup and see no admin page at all. The
+    admin's own login goes through allauth (see portal/urls.py), so its rate limits and the
+    MFA step at sign-in apply to staff too; a non-staff user is refused there (403).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self._admin_prefix = None
 
     def __call__(self, request):
         user = getattr(request, "user", None)
@@ -36,12 +48,15 @@ class StaffMFAMiddleware:
             user is not None
             and user.is_authenticated
             and user.is_staff
-            and request.path.startswith(self._admin_prefix(request))
-            and not is_mfa_enabled(user)
+            and request.path.startswith(self.admin_prefix)
+            and not is_mfa_enabled(user, [Authenticator.Type.TOTP])
         ):
-            return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
+            messages.warning(request, STAFF_MFA_REQUIRED)
+            return redirect("mfa_activate_totp")
         return self.get_response(request)
 
-    @staticmethod
-    def _admin_prefix(request):
-        return reverse("admin:index")
+    @property
+    def admin_prefix(self):
+        if self._admin_prefix is None:
+            self._admin_prefix = reverse("admin:index")
+        return self._admin_prefix
