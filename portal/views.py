@@ -1,17 +1,67 @@
+"""Public pages of the portal core: home, contact directory, content pages, forums and networks."""
+
 from django.conf import settings
 from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 
-from portal.models import ContactPerson, Forum, Page
+from portal import filters
+from portal.forms import describe_errors
+from portal.models import Forum, Page
+from portal.navigation import MAIN_NAV
+from portal.registries import home_sections
+
+# What each main service is for, shown on the front page's cards. Keyed by the URL names of
+# portal.navigation.MAIN_NAV; a service whose app has no URL yet is left out.
+SERVICE_DESCRIPTIONS = {
+    "associations:directory": gettext_lazy("Find associations by field of activity, area of the city and age group."),
+    "associations:event-list": gettext_lazy("Events and activities that associations organise."),
+    "grants:round-list": gettext_lazy("Open grant calls, how to apply and report, and the decisions made."),
+    "facilities:facility-list": gettext_lazy("City premises associations can book, and their free times."),
+    "annualclock:year": gettext_lazy(
+        "The year of cooperation month by month: meetings, grant periods and newsletters."
+    ),
+    "associations:agreement-list": gettext_lazy("Valid partnership agreements between the city and associations."),
+    "newsletter:archive": gettext_lazy("The association newsletter four times a year: subscribe or read past issues."),
+}
+
+
+def _services():
+    services = []
+    for url_name, label in MAIN_NAV:
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        services.append({"url": url, "label": label, "description": SERVICE_DESCRIPTIONS.get(url_name, "")})
+    services += [
+        {
+            "url": reverse("portal:contacts"),
+            "label": _("Who do I ask?"),
+            "description": _("The city's contact persons for associations, by topic and department."),
+        },
+        {
+            "url": reverse("portal:forums"),
+            "label": _("Forums and networks"),
+            "description": _("The cooperation working group, the sports clubs' parliament and the city's networks."),
+        },
+    ]
+    return services
 
 
 def home(request):
-    return render(request, "portal/home.html")
+    """The front page: welcome, the main services, and the blocks other apps register."""
+    sections = [
+        (key, render_to_string(template_name, context, request=request))
+        for key, template_name, context in home_sections(request)
+    ]
+    return render(request, "portal/home.html", {"services": _services(), "sections": sections})
 
 
 @cache_control(max_age=3600, public=True)
@@ -22,41 +72,73 @@ def city_css(request):
 
 
 def contact_list(request):
-    contacts = ContactPerson.objects.filter(is_public=True).select_related("department").prefetch_related("topics")
+    """ "Who do I ask about …": the public directory, filtered by topic and department (GET)."""
+    filterset, contacts = filters.contact_directory(data=request.GET)
+    describe_errors(filterset.form)
     return render(
         request,
         "portal/contact_list.html",
-        {"contacts": contacts, "breadcrumbs": [(_("Contacts"), "")]},
+        {
+            "filter": filterset,
+            "contacts": contacts,
+            "breadcrumbs": [(_("Who do I ask?"), "")],
+        },
     )
 
 
 def forum_list(request):
-    forums = Forum.objects.filter(is_active=True).select_related("department")
+    forums = list(filters.forum_list())
     return render(
-        request, "portal/forum_list.html", {"forums": forums, "breadcrumbs": [(_("Forums and networks"), "")]}
+        request,
+        "portal/forum_list.html",
+        {
+            "bodies": [forum for forum in forums if forum.kind != Forum.Kind.NETWORK],
+            "networks": [forum for forum in forums if forum.kind == Forum.Kind.NETWORK],
+            "breadcrumbs": [(_("Forums and networks"), "")],
+        },
     )
 
 
 def forum_detail(request, slug):
-    forum = get_object_or_404(Forum, slug=slug, is_active=True)
+    forum = filters.forum_list().filter(slug=slug).first()
+    if forum is None:
+        return not_found(request, message=_("There is no such cooperation forum or network."))
     return render(
         request,
         "portal/forum_detail.html",
-        {"forum": forum, "breadcrumbs": [(_("Forums and networks"), "../"), (forum.name, "")]},
+        {
+            "forum": forum,
+            "breadcrumbs": [(_("Forums and networks"), reverse("portal:forums")), (forum.name, "")],
+        },
     )
 
 
 def page_detail(request, slug):
-    """A content page in the current language, falling back to the site's default language."""
+    """A content page in the current language, else in the site's default language, else any."""
     language = translation.get_language()
-    page = (
-        Page.objects.filter(slug=slug, language=language).first()
-        or Page.objects.filter(slug=slug, language=settings.LANGUAGE_CODE).first()
-        or Page.objects.filter(slug=slug).first()
-    )
+    candidates = {page.language: page for page in Page.objects.filter(slug=slug)}
+    page = candidates.get(language) or candidates.get(settings.LANGUAGE_CODE) or next(iter(candidates.values()), None)
     if page is None:
-        raise Http404(_("No such page."))
-    return render(request, "portal/page_detail.html", {"page": page, "breadcrumbs": [(page.title, "")]})
+        return not_found(request, message=_("There is no such page."))
+    return render(
+        request,
+        "portal/page_detail.html",
+        {
+            "page": page,
+            "is_fallback": page.language != language,
+            "breadcrumbs": [(page.title, "")],
+        },
+    )
+
+
+def not_found(request, *, message):
+    """A friendly 404: say what is missing and offer the ways on."""
+    return render(
+        request,
+        "portal/not_found.html",
+        {"message": message, "breadcrumbs": [(_("Page not found"), "")]},
+        status=404,
+    )
 
 
 def healthz(request):
