@@ -3,6 +3,7 @@
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -33,9 +34,10 @@ class SessionSecurityMiddleware:
 class StaffMFAMiddleware:
     """A staff user must have an authenticator app (TOTP) before any admin page opens.
 
-    Without one they are sent to allauth's TOTP setup and see no admin page at all. The
-    admin's own login goes through allauth (see portal/urls.py), so its rate limits and the
-    MFA step at sign-in apply to staff too; a non-staff user is refused there (403).
+    Without one they are sent to allauth's TOTP setup and see no admin page at all. A
+    signed-in user who is not staff gets 403 on every admin URL. The admin's own login goes
+    through allauth (see portal/urls.py), so its rate limits and the MFA step at sign-in
+    apply to staff too.
     """
 
     def __init__(self, get_response):
@@ -44,15 +46,13 @@ class StaffMFAMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and user.is_staff
-            and request.path.startswith(self.admin_prefix)
-            and not is_mfa_enabled(user, [Authenticator.Type.TOTP])
-        ):
-            messages.warning(request, STAFF_MFA_REQUIRED)
-            return redirect("mfa_activate_totp")
+        if user is not None and user.is_authenticated and request.path.startswith(self.admin_prefix):
+            if not user.is_staff:
+                # The admin would bounce them to its login page; say plainly that it is not theirs.
+                raise PermissionDenied
+            if not is_mfa_enabled(user, [Authenticator.Type.TOTP]):
+                messages.warning(request, STAFF_MFA_REQUIRED)
+                return redirect("mfa_activate_totp")
         return self.get_response(request)
 
     @property
