@@ -1,7 +1,12 @@
 """Accounts (django-allauth): the portal's layout, sign-up with a verified e-mail, password reset
 through the outbox, login rate limits, the optional OpenID Connect provider, "My account"."""
 
+import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -313,6 +318,47 @@ def test_login_and_signup_pages_offer_the_configured_oidc_provider(client):
     confirm = client.get("/fi/accounts/oidc/suomifi/login/?process=login")
     assert confirm.status_code == 200
     assert '<form method="post"' in confirm.content.decode()
+
+
+def providers_configured_by(environment):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OIDC_")}
+    env.update(environment, DJANGO_SETTINGS_MODULE="portal.settings_test")
+    code = "import json, django; django.setup(); from django.conf import settings; "
+    code += "print(json.dumps(settings.SOCIALACCOUNT_PROVIDERS))"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+def test_the_oidc_provider_comes_only_from_the_environment():
+    assert providers_configured_by({}) == {}
+
+    providers = providers_configured_by(
+        {
+            "OIDC_CLIENT_ID": "portal",
+            "OIDC_CLIENT_SECRET": "s3cret",
+            "OIDC_SERVER_URL": "https://tunnistus.example/realms/pori",
+            "OIDC_PROVIDER_ID": "suomifi",
+            "OIDC_PROVIDER_NAME": "Suomi.fi",
+        }
+    )
+
+    (app,) = providers["openid_connect"]["APPS"]
+    assert app == {
+        "provider_id": "suomifi",
+        "name": "Suomi.fi",
+        "client_id": "portal",
+        "secret": "s3cret",
+        "settings": {"server_url": "https://tunnistus.example/realms/pori"},
+    }
 
 
 # --- My account -------------------------------------------------------------------------------
