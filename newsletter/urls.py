@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from newsletter import feeds, views
 
 app_name = "newsletter"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.archive, name="archive"),
+    path("<int:year>/", views.archive_year, name="archive-year"),
+    path("<int:year>/<int:pk>/", views.issue_detail, name="issue-detail"),
+    path("feed/", feeds.IssueFeed(), name="feed"),
+    path("feed/atom/", feeds.IssueAtomFeed(), name="feed-atom"),
+    path("subscribe/", views.subscribe, name="subscribe"),
+    path("subscribe/thanks/", views.subscribe_done, name="subscribe-done"),
+    path("subscribe/account/", views.subscribe_account, name="subscribe-account"),
+    path("confirm/<str:token>/", views.confirm, name="confirm"),
+    path("preferences/<str:token>/", views.preferences, name="preferences"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]

@@ -1,0 +1,27 @@
+"""Audiences for the annual clock's invitations: "newsletter subscribers of a topic".
+
+Registered when the app is ready (see apps.py): ``newsletter.topic.<topic>`` for each topic,
+confirmed subscribers only.
+"""
+
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from newsletter.models import Subscriber, Topic
+from portal.registries import Recipient, recipient_list
+
+
+def _topic_recipients(topic):
+    def recipients():
+        rows = Subscriber.objects.active().interested_in([topic]).order_by("email").values_list("email", "language")
+        return [Recipient(email=email, language=language) for email, language in rows]
+
+    return recipients
+
+
+def register():
+    for topic in Topic:
+        recipient_list(
+            f"newsletter.topic.{topic.value}",
+            label=format_lazy("{}: {}", _("Newsletter subscribers"), topic.label),
+        )(_topic_recipients(topic.value))

@@ -1,0 +1,297 @@
+"""Public pages: subscribe, confirm, preferences, unsubscribe (no account needed), the archive."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from newsletter import selectors, services
+from newsletter.consent import CONSENT_TEXT, PRIVACY_TEXT
+from newsletter.forms import AccountSubscribeForm, PreferencesForm, SubscribeForm
+from newsletter.models import Subscriber, Topic
+from newsletter.tokens import TokenExpired, TokenInvalid, manage_token, read_confirm_token, read_manage_token
+
+TOO_MANY_REQUESTS = gettext_lazy("Too many subscription requests from your network. Try again in an hour.")
+
+
+def _crumbs(*extra):
+    return [(_("Newsletter"), reverse("newsletter:archive")), *extra]
+
+
+def _link_problem(request, message, *, status=400):
+    """The page for an expired or forged link: says what happened; nothing was changed."""
+    return render(
+        request,
+        "newsletter/link_invalid.html",
+        {"message": message, "breadcrumbs": _crumbs((_("Link not valid"), ""))},
+        status=status,
+    )
+
+
+def _over_limit(request):
+    """A small per-address limit on subscription requests, against mass sign-ups of others."""
+    limit = getattr(settings, "NEWSLETTER_SUBSCRIBE_LIMIT_PER_HOUR", 20)
+    key = f"newsletter:subscribe:{request.META.get('REMOTE_ADDR', '')}:{int(time.time() // 3600)}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the key expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    return count > limit
+
+
+def _account_subscription(user):
+    """(verified e-mail, active subscription or None) for a signed-in user; (None, None) otherwise."""
+    if not user.is_authenticated:
+        return None, None
+    from allauth.account.models import EmailAddress
+
+    address = EmailAddress.objects.filter(user=user, verified=True).order_by("-primary", "id").first()
+    if address is None:
+        return None, None
+    return address.email, Subscriber.objects.active().filter(email=address.email.lower()).first()
+
+
+@require_http_methods(["GET", "POST"])
+def subscribe(request):
+    """The subscription page; the footer form posts here too (then only the address is sent)."""
+    if request.method == "POST":
+        form = SubscribeForm(request.POST)
+        if "language" not in request.POST:
+            # The footer form: the page's language and every topic.
+            data = request.POST.copy()
+            data["language"] = translation.get_language()
+            data.setlist("topics", list(Topic.values))
+            form = SubscribeForm(data)
+        if _over_limit(request):
+            return render(
+                request,
+                "newsletter/subscribe_form.html",
+                _subscribe_context(request, form, error=TOO_MANY_REQUESTS),
+                status=429,
+            )
+        if form.is_valid():
+            try:
+                services.subscriber_subscribe(
+                    email=form.cleaned_data["email"],
+                    language=form.cleaned_data["language"],
+                    topics=form.cleaned_data["topics"],
+                    source=services.clean_source(form.cleaned_data["source"]) or request.path,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect("newsletter:subscribe-done")
+    else:
+        form = SubscribeForm(initial={"source": request.GET.get("from", "")})
+    return render(request, "newsletter/subscribe_form.html", _subscribe_context(request, form))
+
+
+def _subscribe_context(request, form, *, error=None):
+    email, active = _account_subscription(request.user)
+    return {
+        "form": form,
+        "error": error,
+        "consent_text": CONSENT_TEXT,
+        "privacy_text": PRIVACY_TEXT,
+        "account_email": email,
+        "account_form": AccountSubscribeForm() if email and not active else None,
+        "account_subscription": active,
+        "account_preferences_url": (
+            reverse("newsletter:preferences", kwargs={"token": manage_token(active)}) if active else None
+        ),
+        "breadcrumbs": _crumbs((_("Subscribe"), "")),
+    }
+
+
+def subscribe_done(request):
+    return render(
+        request,
+        "newsletter/subscribe_done.html",
+        {"message": services.SUBSCRIBE_DONE, "breadcrumbs": _crumbs((_("Subscribe"), ""))},
+    )
+
+
+@require_POST
+def subscribe_account(request):
+    """One click for a signed-in user with a verified e-mail address."""
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={reverse('newsletter:subscribe')}")
+    form = AccountSubscribeForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "newsletter/subscribe_form.html", _subscribe_context(request, SubscribeForm()), status=400
+        )
+    try:
+        subscriber = services.subscriber_subscribe_account(
+            user=request.user,
+            language=form.cleaned_data["language"],
+            topics=form.cleaned_data["topics"],
+            source=reverse("newsletter:subscribe"),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("newsletter:subscribe")
+    messages.success(request, services.ACCOUNT_SUBSCRIBED % {"email": subscriber.email})
+    return redirect("newsletter:subscribe")
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    """Double opt-in, step two. GET only shows a button: link scanners must not confirm."""
+    try:
+        subscriber_id = read_confirm_token(token)
+    except TokenExpired:
+        return _link_problem(request, services.LINK_EXPIRED)
+    except TokenInvalid:
+        return _link_problem(request, services.LINK_INVALID)
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None:
+        return _link_problem(request, services.LINK_INVALID)
+    crumbs = _crumbs((_("Confirm the subscription"), ""))
+    if request.method == "GET":
+        if subscriber.unsubscribed_at is not None:
+            return _link_problem(request, services.CONFIRM_ENDED, status=410)
+        return render(request, "newsletter/subscriber_confirm.html", {"subscriber": subscriber, "breadcrumbs": crumbs})
+    result = services.subscriber_confirm(subscriber_id=subscriber.pk)
+    if not result.ok:
+        return _link_problem(request, result.message, status=410)
+    return render(
+        request,
+        "newsletter/subscriber_confirmed.html",
+        {
+            "subscriber": result.subscriber,
+            "message": result.message,
+            "preferences_url": reverse("newsletter:preferences", kwargs={"token": manage_token(result.subscriber)}),
+            "breadcrumbs": crumbs,
+        },
+    )
+
+
+def _subscriber_from_manage_token(token):
+    try:
+        subscriber_id = read_manage_token(token)
+    except TokenInvalid:
+        return None
+    return Subscriber.objects.prefetch_related("topics").filter(pk=subscriber_id).first()
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request, token):
+    """Change language and topics without an account, from the link in every message."""
+    subscriber = _subscriber_from_manage_token(token)
+    if subscriber is None:
+        return _link_problem(request, services.LINK_INVALID)
+    crumbs = _crumbs((_("Your newsletter choices"), ""))
+    if subscriber.unsubscribed_at is not None:
+        return render(
+            request,
+            "newsletter/subscriber_unsubscribed.html",
+            {"message": services.ALREADY_UNSUBSCRIBED, "breadcrumbs": crumbs},
+        )
+    if request.method == "POST":
+        form = PreferencesForm(request.POST)
+        if form.is_valid():
+            try:
+                services.subscriber_update_preferences(
+                    subscriber=subscriber, language=form.cleaned_data["language"], topics=form.cleaned_data["topics"]
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, services.PREFERENCES_SAVED)
+                return redirect("newsletter:preferences", token=token)
+    else:
+        form = PreferencesForm(initial={"language": subscriber.language, "topics": subscriber.topic_codes()})
+    return render(
+        request,
+        "newsletter/subscriber_preferences.html",
+        {
+            "form": form,
+            "subscriber": subscriber,
+            "unsubscribe_url": reverse("newsletter:unsubscribe", kwargs={"token": token}),
+            "breadcrumbs": crumbs,
+        },
+    )
+
+
+@csrf_exempt  # RFC 8058: the mail program POSTs without a cookie; the signed token authorises it.
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """GET: a page with one button (and the preferences instead). POST: unsubscribed at once."""
+    subscriber = _subscriber_from_manage_token(token)
+    if subscriber is None:
+        return _link_problem(request, services.LINK_INVALID)
+    crumbs = _crumbs((_("Unsubscribe"), ""))
+    if request.method == "GET":
+        if subscriber.unsubscribed_at is not None:
+            return render(
+                request,
+                "newsletter/subscriber_unsubscribed.html",
+                {"message": services.ALREADY_UNSUBSCRIBED, "breadcrumbs": crumbs},
+            )
+        return render(
+            request,
+            "newsletter/subscriber_unsubscribe.html",
+            {
+                "subscriber": subscriber,
+                "preferences_url": reverse("newsletter:preferences", kwargs={"token": token}),
+                "breadcrumbs": crumbs,
+            },
+        )
+    one_click = request.POST.get("List-Unsubscribe") == "One-Click"
+    reason = Subscriber.Reason.ONE_CLICK if one_click else Subscriber.Reason.LINK
+    changed = services.subscriber_unsubscribe(subscriber=subscriber, reason=reason)
+    message = services.UNSUBSCRIBED if changed else services.ALREADY_UNSUBSCRIBED
+    return render(request, "newsletter/subscriber_unsubscribed.html", {"message": message, "breadcrumbs": crumbs})
+
+
+# --- The archive -------------------------------------------------------------------------------
+def archive(request):
+    years = selectors.archive_years()
+    latest = list(selectors.archive_issues()[:8])
+    return render(
+        request,
+        "newsletter/issue_archive.html",
+        {"years": years, "issues": latest, "breadcrumbs": [(_("Newsletter"), "")]},
+    )
+
+
+def archive_year(request, year):
+    issues = list(selectors.archive_issues(year=year))
+    if not issues:
+        raise Http404(_("No newsletter was sent that year."))
+    return render(
+        request,
+        "newsletter/issue_archive_year.html",
+        {"year": year, "issues": issues, "years": selectors.archive_years(), "breadcrumbs": _crumbs((str(year), ""))},
+    )
+
+
+def issue_detail(request, year, pk):
+    issue = selectors.archive_issue(year=year, pk=pk)
+    if issue is None:
+        raise Http404(_("No such newsletter issue."))
+    versions = selectors.archive_versions(issue=issue)
+    return render(
+        request,
+        "newsletter/issue_detail.html",
+        {
+            "issue": issue,
+            "versions": versions,
+            "breadcrumbs": _crumbs(
+                (str(year), reverse("newsletter:archive-year", kwargs={"year": year})), (issue.subject, "")
+            ),
+        },
+    )

@@ -1,0 +1,71 @@
+"""Factories for the newsletter's tests."""
+
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from newsletter.models import Issue, Subscriber, SubscriberTopic, Topic
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    """A confirmed subscriber; ``confirmed_at=None`` makes a pending one."""
+
+    class Meta:
+        model = Subscriber
+
+    email = factory.Sequence(lambda n: f"reader{n}@example.org")
+    language = "fi"
+    method = Subscriber.Method.DOUBLE_OPT_IN
+    consent_source = "/fi/newsletter/subscribe/"
+    consent_version = "2026-1"
+    requested_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=30))
+    confirmed_at = factory.LazyAttribute(lambda o: o.requested_at + dt.timedelta(minutes=5))
+
+    @factory.post_generation
+    def topics(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        topics = list(Topic.values) if extracted is None else extracted
+        SubscriberTopic.objects.bulk_create([SubscriberTopic(subscriber=obj, topic=t) for t in topics])
+
+
+class IssueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Issue
+
+    subject = factory.Sequence(lambda n: f"Yhdistysuutiset {n}")
+    preheader = "Avustushaut, yhdistysillat ja tilat"
+    body = "## Ajankohtaista\n\nKevään **avustushaku** alkaa helmikuussa. [Lue lisää](https://www.pori.fi/)."
+    language = "fi"
+    year = 2026
+    quarter = 4
+    planned_date = dt.date(2026, 11, 25)
+
+
+def sent_issue(**kwargs):
+    """An issue already sent (for the archive and indicators)."""
+    kwargs.setdefault("state", Issue.State.SENT)
+    kwargs.setdefault("sent_at", timezone.now())
+    return IssueFactory(**kwargs)
+
+
+def bulk_subscribers(count, *, prefix="bulk", language="fi", topics=None):
+    """``count`` confirmed subscribers in two queries (for sending tests)."""
+    now = timezone.now()
+    rows = Subscriber.objects.bulk_create(
+        [
+            Subscriber(
+                email=f"{prefix}{i}@example.org",
+                language=language,
+                method=Subscriber.Method.DOUBLE_OPT_IN,
+                consent_version="2026-1",
+                requested_at=now - dt.timedelta(days=1),
+                confirmed_at=now - dt.timedelta(hours=23),
+            )
+            for i in range(count)
+        ]
+    )
+    topics = list(Topic.values) if topics is None else topics
+    SubscriberTopic.objects.bulk_create([SubscriberTopic(subscriber=s, topic=t) for s in rows for t in topics])
+    return rows
