@@ -1,1 +1,424 @@
-from django.contrib import admin  # noqa: F401
+"""Staff work on the registry here: moderation, memberships, events, partnership agreements, imports.
+
+Actions call the services (so the outbox e-mails and history happen exactly as elsewhere).
+Partnership agreements are scoped by department: staff see and edit only their department's
+(membership of the department's staff group); superusers see all.
+"""
+
+import csv
+import io
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from associations import services
+from associations.forms import PrivateClearableFileInput, ReasonForm, RegisterImportForm, https_formfield
+from associations.models import (
+    Association,
+    Event,
+    FieldOfActivity,
+    Language,
+    Membership,
+    PartnershipAgreement,
+    PartnershipReview,
+)
+from associations.validators import validate_image_file, validate_pdf_file
+from portal.models import Department
+
+PRIVATE_FILE_WIDGETS = {
+    models.FileField: {"widget": PrivateClearableFileInput},
+    models.URLField: {"assume_scheme": "https"},
+}
+IMPORT_FILE_UNREADABLE = _("The file could not be read as UTF-8 CSV with a header row.")
+IMPORT_MISSING_COLUMNS = _("The header row must have the columns register_number and name.")
+
+
+def _reason_action(modeladmin, request, queryset, *, service, title):
+    """An admin action that first asks for a reason (sent to the applicant), then calls ``service``."""
+    form = ReasonForm(request.POST if "apply" in request.POST else None)
+    if "apply" in request.POST and form.is_valid():
+        done = 0
+        for obj in queryset:
+            try:
+                service(obj, user=request.user, reason=form.cleaned_data["reason"])
+                done += 1
+            except (ValidationError, PermissionDenied) as exc:
+                modeladmin.message_user(
+                    request, f"{obj}: {' '.join(getattr(exc, 'messages', [str(exc)]))}", messages.ERROR
+                )
+        modeladmin.message_user(
+            request,
+            ngettext("%(n)d rejected, the reason e-mailed.", "%(n)d rejected, the reason e-mailed.", done)
+            % {"n": done},
+            messages.SUCCESS,
+        )
+        return None
+    return TemplateResponse(
+        request,
+        "associations/admin/reason_form.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": title,
+            "queryset": queryset,
+            "form": form,
+            "opts": modeladmin.model._meta,
+            "action": request.POST.get("action"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        },
+    )
+
+
+def _run_each(modeladmin, request, queryset, service, done_message):
+    done = 0
+    for obj in queryset:
+        try:
+            service(obj, user=request.user)
+            done += 1
+        except (ValidationError, PermissionDenied) as exc:
+            modeladmin.message_user(request, f"{obj}: {' '.join(getattr(exc, 'messages', [str(exc)]))}", messages.ERROR)
+    modeladmin.message_user(request, done_message % {"n": done}, messages.SUCCESS)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "association"
+    extra = 0
+    fields = ("user", "role", "state", "approved_by", "approved_at")
+    readonly_fields = ("user", "state", "approved_by", "approved_at")
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AssociationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Association
+        formfield_callback = https_formfield
+        fields = "__all__"  # noqa: DJ007 - the ModelAdmin (fieldsets, readonly_fields) picks the fields
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "content_type"):
+            validate_image_file(logo)
+        return logo
+
+    def clean_register_number(self):
+        from associations.validators import normalize_register_number
+
+        return normalize_register_number(self.cleaned_data.get("register_number", ""))
+
+    def clean_business_id(self):
+        from associations.validators import normalize_business_id
+
+        return normalize_business_id(self.cleaned_data.get("business_id", ""))
+
+
+@admin.register(Association)
+class AssociationAdmin(SimpleHistoryAdmin):
+    form = AssociationAdminForm
+    change_list_template = "associations/admin/association_changelist.html"
+    list_display = ("name", "kind", "prh_class", "moderation_state", "is_public", "last_confirmed_on", "updated_at")
+    list_filter = ("moderation_state", "kind", "prh_class", "is_public", "service_areas", "languages")
+    search_fields = ("name", "register_number", "business_id", "email")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("fields_of_activity", "service_areas", "age_groups", "languages")
+    readonly_fields = ("moderated_by", "moderated_at", "created_at", "updated_at")
+    formfield_overrides = PRIVATE_FILE_WIDGETS
+    inlines = [MembershipInline]
+    actions = ["approve", "reject"]
+    history_list_display = ["name", "moderation_state", "is_public"]
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "kind", "register_number", "business_id", "prh_class")}),
+        (
+            _("Profile"),
+            {
+                "fields": (
+                    "description",
+                    "fields_of_activity",
+                    "website",
+                    "email",
+                    "phone",
+                    "logo",
+                    "founded_year",
+                    "service_areas",
+                    "age_groups",
+                    "languages",
+                )
+            },
+        ),
+        (
+            _("Publication"),
+            {
+                "fields": (
+                    "is_public",
+                    "moderation_state",
+                    "moderation_reason",
+                    "moderated_by",
+                    "moderated_at",
+                    "last_confirmed_on",
+                )
+            },
+        ),
+        (_("Integration"), {"fields": ("linked_events_publisher", "created_at", "updated_at")}),
+    )
+
+    @admin.action(description=_("Approve the selected entries (publish)"), permissions=["change"])
+    def approve(self, request, queryset):
+        _run_each(
+            self,
+            request,
+            queryset,
+            lambda obj, user: services.association_approve(association=obj, user=user),
+            _("%(n)d approved."),
+        )
+
+    @admin.action(description=_("Reject the selected entries…"), permissions=["change"])
+    def reject(self, request, queryset):
+        return _reason_action(
+            self,
+            request,
+            queryset,
+            title=_("Reject entries"),
+            service=lambda obj, user, reason: services.association_reject(association=obj, user=user, reason=reason),
+        )
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="associations_association_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Import a register extract (CSV) idempotently by register number, with a per-row report."""
+        if not self.has_add_permission(request) or not self.has_change_permission(request):
+            raise PermissionDenied
+        form = RegisterImportForm(request.POST or None, request.FILES or None)
+        results = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                rows = read_register_csv(form.cleaned_data["file"])
+            except ValidationError as exc:
+                form.add_error("file", exc)
+            else:
+                results = services.association_import_register_rows(rows=rows, user=request.user)
+        summary = {}
+        for result in results or []:
+            summary[result.outcome] = summary.get(result.outcome, 0) + 1
+        return TemplateResponse(
+            request,
+            "associations/admin/import_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Import a register extract"),
+                "opts": self.model._meta,
+                "form": form,
+                "results": results,
+                "summary": summary,
+            },
+        )
+
+
+def read_register_csv(uploaded, *, max_rows=20000):
+    """Rows of a UTF-8 (BOM allowed) CSV with a header row; comma or semicolon separated."""
+    try:
+        text = uploaded.read().decode("utf-8-sig")
+    except (UnicodeDecodeError, AttributeError):
+        raise ValidationError(IMPORT_FILE_UNREADABLE)
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    if not reader.fieldnames or not {"register_number", "name"} <= {f.strip() for f in reader.fieldnames}:
+        raise ValidationError(IMPORT_MISSING_COLUMNS)
+    rows = []
+    for i, row in enumerate(reader):
+        if i >= max_rows:
+            break
+        rows.append({(k or "").strip(): (v or "") for k, v in row.items() if k})
+    return rows
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ("user", "association", "role", "state", "created_at", "approved_at")
+    list_filter = ("state", "role")
+    search_fields = ("user__email", "association__name")
+    autocomplete_fields = ("user", "association")
+    readonly_fields = ("approved_by", "approved_at", "created_at")
+    actions = ["approve", "reject"]
+    list_select_related = ("user", "association")
+
+    @admin.action(description=_("Approve the selected requests"), permissions=["change"])
+    def approve(self, request, queryset):
+        _run_each(
+            self,
+            request,
+            queryset,
+            lambda obj, user: services.membership_approve(membership=obj, user=user),
+            _("%(n)d approved; each applicant gets an e-mail."),
+        )
+
+    @admin.action(description=_("Reject the selected requests…"), permissions=["change"])
+    def reject(self, request, queryset):
+        return _reason_action(
+            self,
+            request,
+            queryset,
+            title=_("Reject representation requests"),
+            service=lambda obj, user, reason: services.membership_reject(membership=obj, user=user, reason=reason),
+        )
+
+
+class EventAdminForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        formfield_callback = https_formfield
+        fields = "__all__"  # noqa: DJ007 - the ModelAdmin (fieldsets, readonly_fields) picks the fields
+
+    def clean_poster(self):
+        poster = self.cleaned_data.get("poster")
+        if poster and hasattr(poster, "content_type"):
+            validate_image_file(poster)
+        return poster
+
+
+@admin.register(Event)
+class EventAdmin(SimpleHistoryAdmin):
+    form = EventAdminForm
+    list_display = ("title", "association", "start_date", "start_time", "moderation_state", "source")
+    list_filter = ("moderation_state", "kind", "source", ("start_date", admin.DateFieldListFilter))
+    search_fields = ("title", "association__name", "external_id")
+    autocomplete_fields = ("association",)
+    date_hierarchy = "start_date"
+    readonly_fields = (
+        "moderated_by",
+        "moderated_at",
+        "created_by",
+        "external_id",
+        "external_modified_at",
+        "created_at",
+        "updated_at",
+    )
+    formfield_overrides = PRIVATE_FILE_WIDGETS
+    list_select_related = ("association",)
+    actions = ["approve", "reject"]
+
+    @admin.action(description=_("Publish the selected events"), permissions=["change"])
+    def approve(self, request, queryset):
+        _run_each(
+            self,
+            request,
+            queryset,
+            lambda obj, user: services.event_approve(event=obj, user=user),
+            _("%(n)d published."),
+        )
+
+    @admin.action(description=_("Reject the selected events…"), permissions=["change"])
+    def reject(self, request, queryset):
+        return _reason_action(
+            self,
+            request,
+            queryset,
+            title=_("Reject events"),
+            service=lambda obj, user, reason: services.event_reject(event=obj, user=user, reason=reason),
+        )
+
+
+class PartnershipReviewInline(admin.TabularInline):
+    model = PartnershipReview
+    extra = 1
+    fields = ("held_on", "notes", "next_due_on")
+
+
+class PartnershipAgreementForm(forms.ModelForm):
+    class Meta:
+        model = PartnershipAgreement
+        formfield_callback = https_formfield
+        fields = "__all__"  # noqa: DJ007 - the ModelAdmin (fieldsets, readonly_fields) picks the fields
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if document and hasattr(document, "content_type"):
+            validate_pdf_file(document)
+            document.name = "agreement.pdf"
+        return document
+
+
+def staff_departments(user):
+    if user.is_superuser:
+        return Department.objects.all()
+    return Department.objects.filter(staff_group__user=user)
+
+
+@admin.register(PartnershipAgreement)
+class PartnershipAgreementAdmin(SimpleHistoryAdmin):
+    form = PartnershipAgreementForm
+    list_display = ("title", "association", "department", "valid_from", "valid_until", "is_public", "document_link")
+    list_filter = ("department", "is_public", "initiated_by")
+    search_fields = ("title", "association__name", "goals")
+    autocomplete_fields = ("association",)
+    date_hierarchy = "valid_from"
+    formfield_overrides = PRIVATE_FILE_WIDGETS
+    inlines = [PartnershipReviewInline]
+    list_select_related = ("association", "department")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_staff(request.user)
+
+    def _in_scope(self, request, obj):
+        return (
+            obj is None
+            or request.user.is_superuser
+            or staff_departments(request.user).filter(pk=obj.department_id).exists()
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._in_scope(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._in_scope(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._in_scope(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "department":
+            kwargs["queryset"] = staff_departments(request.user)
+        if db_field.name == "responsible_person":
+            kwargs["queryset"] = db_field.related_model.objects.filter(
+                department__in=staff_departments(request.user)
+            ).select_related("department")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("document"))
+    def document_link(self, obj):
+        if not obj.document:
+            return "–"
+        return format_html('<a href="{}">PDF</a>', reverse("associations:agreement-document", args=[obj.pk]))
+
+
+@admin.register(FieldOfActivity)
+class FieldOfActivityAdmin(admin.ModelAdmin):
+    list_display = ("name", "parent", "order")
+    list_filter = (("parent", admin.EmptyFieldListFilter),)
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "order")
+    search_fields = ("code", "name")

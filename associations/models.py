@@ -13,7 +13,18 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from associations.validators import BUSINESS_ID_DB_REGEX, REGISTER_NUMBER_DB_REGEX
+from associations.validators import (
+    AGREEMENT_END_BEFORE_START,
+    BUSINESS_ID_DB_REGEX,
+    BUSINESS_ID_TAKEN,
+    EVENT_END_BEFORE_START,
+    EVENT_END_TIME_WITHOUT_START,
+    POSTER_ALT_REQUIRED,
+    REGISTER_NUMBER_DB_REGEX,
+    REGISTER_NUMBER_TAKEN,
+    REVIEW_NEXT_BEFORE_HELD,
+    validate_http_url,
+)
 
 FINNISH_SEARCH_CONFIG = "finnish"
 
@@ -181,7 +192,7 @@ class Association(models.Model):
     description = models.TextField(_("description"), blank=True)
     email = models.EmailField(_("public e-mail"), blank=True)
     phone = models.CharField(_("public phone"), max_length=40, blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = models.URLField(_("website"), blank=True, validators=[validate_http_url])
     service_areas = models.ManyToManyField(
         "portal.ServiceArea", verbose_name=_("service areas"), blank=True, related_name="associations"
     )
@@ -226,10 +237,16 @@ class Association(models.Model):
         verbose_name_plural = _("associations")
         constraints = [
             models.UniqueConstraint(
-                fields=["register_number"], condition=~Q(register_number=""), name="association_register_number_unique"
+                fields=["register_number"],
+                condition=~Q(register_number=""),
+                name="association_register_number_unique",
+                violation_error_message=REGISTER_NUMBER_TAKEN,
             ),
             models.UniqueConstraint(
-                fields=["business_id"], condition=~Q(business_id=""), name="association_business_id_unique"
+                fields=["business_id"],
+                condition=~Q(business_id=""),
+                name="association_business_id_unique",
+                violation_error_message=BUSINESS_ID_TAKEN,
             ),
             models.UniqueConstraint(
                 fields=["linked_events_publisher"],
@@ -378,8 +395,8 @@ class Event(models.Model):
     end_date = models.DateField(_("end date"), null=True, blank=True, help_text=_("Leave empty for a one-day event."))
     end_time = models.TimeField(_("end time"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
-    online_url = models.URLField(_("online link"), blank=True)
-    link = models.URLField(_("more information (link)"), blank=True)
+    online_url = models.URLField(_("online link"), blank=True, validators=[validate_http_url])
+    link = models.URLField(_("more information (link)"), blank=True, validators=[validate_http_url])
     poster = models.FileField(_("poster image"), upload_to=upload_poster, blank=True, max_length=200)
     poster_alt = models.CharField(
         _("poster description (alt text)"),
@@ -426,16 +443,27 @@ class Event(models.Model):
         verbose_name_plural = _("events")
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")), name="event_end_after_start"
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="event_end_after_start",
+                violation_error_message=EVENT_END_BEFORE_START,
             ),
             models.CheckConstraint(
-                condition=Q(start_time__isnull=False) | Q(end_time__isnull=True), name="event_end_time_needs_start"
+                condition=Q(start_time__isnull=False) | Q(end_time__isnull=True),
+                name="event_end_time_needs_start",
+                violation_error_message=EVENT_END_TIME_WITHOUT_START,
             ),
             models.CheckConstraint(
-                condition=Q(end_time__isnull=True) | Q(end_date__gt=F("start_date")) | Q(end_time__gt=F("start_time")),
+                condition=Q(end_time__isnull=True)
+                | Q(end_date__isnull=False, end_date__gt=F("start_date"))
+                | Q(end_time__gt=F("start_time")),
                 name="event_end_time_after_start",
+                violation_error_message=EVENT_END_BEFORE_START,
             ),
-            models.CheckConstraint(condition=Q(poster="") | ~Q(poster_alt=""), name="event_poster_has_alt"),
+            models.CheckConstraint(
+                condition=Q(poster="") | ~Q(poster_alt=""),
+                name="event_poster_has_alt",
+                violation_error_message=POSTER_ALT_REQUIRED,
+            ),
             models.UniqueConstraint(
                 fields=["source", "external_id"], condition=~Q(external_id=""), name="event_source_external_id_unique"
             ),
@@ -556,6 +584,7 @@ class PartnershipAgreement(models.Model):
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
                 name="agreement_valid_until_after_from",
+                violation_error_message=AGREEMENT_END_BEFORE_START,
             )
         ]
 
@@ -610,6 +639,7 @@ class PartnershipReview(models.Model):
             models.CheckConstraint(
                 condition=Q(next_due_on__isnull=True) | Q(next_due_on__gt=F("held_on")),
                 name="review_next_due_after_held",
+                violation_error_message=REVIEW_NEXT_BEFORE_HELD,
             ),
         ]
 

@@ -15,6 +15,16 @@ from django.utils.translation import gettext_lazy as _
 
 BUSINESS_ID_INVALID = _("Enter a business ID (Y-tunnus) in the form 1234567-8 with a valid check digit.")
 REGISTER_NUMBER_INVALID = _("Enter the register number as digits, for example 123.456 or 123456.")
+REGISTER_NUMBER_TAKEN = _("Another association in the registry already has this register number.")
+BUSINESS_ID_TAKEN = _("Another association in the registry already has this business ID.")
+EVENT_END_BEFORE_START = _("The end must be after the start.")
+EVENT_END_TIME_WITHOUT_START = _("Give a start time too, or leave the end time empty.")
+POSTER_ALT_REQUIRED = _("Describe the poster for those who cannot see it (alt text).")
+AGREEMENT_END_BEFORE_START = _("The end of validity must be on or after its start.")
+REVIEW_NEXT_BEFORE_HELD = _("The next discussion must be after this one.")
+DESCRIPTION_HTML_NOT_ALLOWED = _(
+    "Write the text as plain text or Markdown. HTML tags such as <script> are not allowed."
+)
 URL_SCHEME_INVALID = _("Enter a web address that starts with http:// or https://.")
 FILE_TOO_LARGE = _("The file is too large. The largest allowed size is %(limit)s.")
 IMAGE_INVALID = _("Upload a real image (JPEG, PNG, GIF or WebP). The file is not one or is damaged.")

@@ -163,6 +163,15 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-send-due": {"task": "portal.tasks.outbox_send_due", "schedule": 60.0},
     # annualclock: the day-before reminder to associations attending a meeting (idempotent by outbox key).
     "annualclock-meeting-reminders": {"task": "annualclock.tasks.send_meeting_reminders", "schedule": 60 * 60.0},
+    # associations: yearly "is your profile current?" and due partnership discussions (idempotent).
+    "associations-confirmation-reminders": {
+        "task": "associations.tasks.send_confirmation_reminders",
+        "schedule": 24 * 60 * 60.0,
+    },
+    "associations-partnership-review-reminders": {
+        "task": "associations.tasks.send_partnership_review_reminders",
+        "schedule": 24 * 60 * 60.0,
+    },
 }
 
 # --- E-mail -------------------------------------------------------------------------------

@@ -1,0 +1,113 @@
+"""Object-level access for every view that takes a slug or an id: the object, or 404/403.
+
+A user who has nothing to do with an object gets 404 (they learn nothing about it); a
+representative who lacks the role for an action gets 403. Staff work in the admin, scoped by
+department where the data has one (partnership agreements).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from associations.models import Association, Event, Membership, PartnershipAgreement
+
+NOT_FOUND = "Not found"
+
+
+def _approved_membership(user, association):
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, association=association, state=Membership.State.APPROVED).first()
+
+
+def association_for_representative(user, slug) -> Association:
+    """An association the user represents (approved membership). Others: 404."""
+    association = Association.objects.filter(slug=slug).first()
+    if association is None or _approved_membership(user, association) is None:
+        raise Http404(NOT_FOUND)
+    return association
+
+
+def association_for_admin(user, slug) -> Association:
+    """An association where the user is an admin representative. A mere representative: 403."""
+    association = Association.objects.filter(slug=slug).first()
+    membership = _approved_membership(user, association) if association else None
+    if membership is None:
+        raise Http404(NOT_FOUND)
+    if membership.role != Membership.Role.ADMIN:
+        raise PermissionDenied(_("Only the association's administrators can manage its representatives."))
+    return association
+
+
+def membership_of(association, pk) -> Membership:
+    membership = Membership.objects.filter(association=association, pk=pk).select_related("user").first()
+    if membership is None:
+        raise Http404(NOT_FOUND)
+    return membership
+
+
+def event_for_representative(user, pk) -> Event:
+    """An event of an association the user represents. Others: 404."""
+    event = Event.objects.filter(pk=pk).select_related("association").first()
+    if event is None or _approved_membership(user, event.association) is None:
+        raise Http404(NOT_FOUND)
+    return event
+
+
+def can_see_unpublished_event(user, event) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_staff and user.has_perm("associations.view_event"):
+        return True
+    return _approved_membership(user, event.association) is not None
+
+
+def event_visible_to(user, pk) -> Event:
+    """A published event, or an unpublished one to its association's representatives and moderators."""
+    event = Event.objects.filter(pk=pk).select_related("association").first()
+    if event is None:
+        raise Http404(NOT_FOUND)
+    published = event.moderation_state == Event.ModerationState.APPROVED and event.association.is_publicly_visible
+    if not published and not can_see_unpublished_event(user, event):
+        raise Http404(NOT_FOUND)
+    return event
+
+
+def staff_sees_agreement(user, agreement) -> bool:
+    """Staff see their own department's agreements only; superusers all."""
+    if not (user.is_authenticated and user.is_staff):
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        agreement.department.staff_group_id is not None
+        and user.groups.filter(pk=agreement.department.staff_group_id).exists()
+    )
+
+
+def agreement_visible_to(user, pk) -> PartnershipAgreement:
+    """A public agreement to anyone; a non-public one to the association's representatives and
+    the staff of the agreement's department. Others: 404."""
+    agreement = PartnershipAgreement.objects.filter(pk=pk).select_related("association", "department").first()
+    if agreement is None:
+        raise Http404(NOT_FOUND)
+    if agreement.is_public and agreement.association.is_publicly_visible:
+        return agreement
+    if staff_sees_agreement(user, agreement) or _approved_membership(user, agreement.association):
+        return agreement
+    raise Http404(NOT_FOUND)
+
+
+def association_visible_to(user, slug) -> Association:
+    """A public entry, or a non-public/pending one to its representatives and staff."""
+    association = Association.objects.filter(slug=slug).first()
+    if association is None:
+        raise Http404(NOT_FOUND)
+    if association.is_publicly_visible:
+        return association
+    if user.is_authenticated:
+        if user.is_staff and user.has_perm("associations.view_association"):
+            return association
+        if Membership.objects.filter(user=user, association=association).exclude(state="rejected").exists():
+            return association
+    raise Http404(NOT_FOUND)
