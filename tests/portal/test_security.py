@@ -157,7 +157,9 @@ def test_a_signed_in_user_who_is_not_staff_gets_403_on_every_admin_page(client_f
     client = client_for(outsider)
 
     for url in [*admin_urls(), reverse("admin:login")]:
-        assert client.get(url).status_code == 403, url
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert 'class="skip-link"' in response.content.decode(), "the refusal is a portal page"
 
 
 @pytest.mark.django_db
