@@ -294,6 +294,11 @@ class DeliveryQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=Delivery.Status.PENDING)
 
+    def due(self, now=None):
+        """Pending rows that may be tried now (not waiting after a temporary refusal)."""
+        now = now or timezone.now()
+        return self.pending().filter(Q(retry_after__isnull=True) | Q(retry_after__lte=now))
+
 
 class Delivery(models.Model):
     """The issue going to one subscriber: unique, so nobody gets an issue twice."""
@@ -310,6 +315,9 @@ class Delivery(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    retry_after = models.DateTimeField(
+        _("retry after"), null=True, blank=True, help_text=_("Set when the receiving server asked us to try later.")
+    )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
 

@@ -502,6 +502,7 @@ class BatchResult:
     sent: int = 0
     failed: int = 0
     skipped: int = 0
+    deferred: int = 0
     more: bool = False
 
 
@@ -534,11 +535,10 @@ def deliveries_send_batch(*, issue_id, limit=None, connection=None):
     connection = connection or get_connection()
     opened = False
     try:
-        while result.sent + result.failed + result.skipped < limit:
-            retry_later = None
+        while result.sent + result.failed + result.skipped + result.deferred < limit:
             with transaction.atomic():
                 delivery = (
-                    Delivery.objects.pending()
+                    Delivery.objects.due()
                     .filter(issue_id=issue_id)
                     .select_for_update(skip_locked=True, of=("self",))
                     .select_related("subscriber")
@@ -566,13 +566,14 @@ def deliveries_send_batch(*, issue_id, limit=None, connection=None):
                         opened = True
                     message.send()
                 except RECIPIENT_ERRORS as exc:
+                    # This recipient refused: final (5xx) or "try later" (4xx, the row waits with
+                    # a back-off and the periodic sweep brings it back). The batch goes on.
                     _record_refusal(delivery, exc)
                     if delivery.status == Delivery.Status.FAILED:
                         result.failed += 1
-                        continue
-                    # A temporary refusal of this message (4xx): the attempt is committed with
-                    # the row, and the batch stops to try again later.
-                    retry_later = delivery.last_error
+                    else:
+                        result.deferred += 1
+                    continue
                 except (smtplib.SMTPException, OSError) as exc:
                     # The server or the connection, not this recipient: the row stays as it was
                     # (the transaction is rolled back) and the batch is tried again later.
@@ -583,10 +584,8 @@ def deliveries_send_batch(*, issue_id, limit=None, connection=None):
                     delivery.attempts += 1
                     delivery.save(update_fields=["status", "sent_at", "attempts"])
                     result.sent += 1
-            if retry_later:
-                raise TemporarySendFailure(retry_later)
         else:
-            result.more = Delivery.objects.pending().filter(issue_id=issue_id).exists()
+            result.more = Delivery.objects.due().filter(issue_id=issue_id).exists()
     finally:
         if opened:
             _close_quietly(connection)
@@ -596,7 +595,7 @@ def deliveries_send_batch(*, issue_id, limit=None, connection=None):
 
 
 def _record_refusal(delivery, exc):
-    """Note an SMTP refusal on the row: 5xx is final (failed), 4xx is tried again."""
+    """Note an SMTP refusal on the row: 5xx is final (failed), 4xx is tried again after a while."""
     code = getattr(exc, "smtp_code", None)
     if isinstance(exc, smtplib.SMTPRecipientsRefused) and exc.recipients:
         code = next(iter(exc.recipients.values()))[0]
@@ -605,7 +604,10 @@ def _record_refusal(delivery, exc):
     permanent = code is None or code >= 500
     if permanent or delivery.attempts >= conf.max_attempts():
         delivery.status = Delivery.Status.FAILED
-    delivery.save(update_fields=["status", "attempts", "last_error"])
+        delivery.retry_after = None
+    else:
+        delivery.retry_after = timezone.now() + dt.timedelta(minutes=min(2**delivery.attempts, 60))
+    delivery.save(update_fields=["status", "attempts", "last_error", "retry_after"])
 
 
 def _close_quietly(connection):

@@ -16,16 +16,23 @@ from newsletter import services
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=12)
 def deliver_issue(self, issue_id):
     """Send one batch of the issue over one SMTP connection; queue the next batch if any."""
     try:
         result = services.deliveries_send_batch(issue_id=issue_id)
     except services.TemporarySendFailure as exc:
+        # After the last retry the periodic sweep (send_due) still resumes the issue.
         raise self.retry(exc=exc, countdown=min(30 * 2 ** min(self.request.retries, 6), 1800)) from None
     if result.more:
         deliver_issue.delay(issue_id)
-    return {"sent": result.sent, "failed": result.failed, "skipped": result.skipped, "more": result.more}
+    return {
+        "sent": result.sent,
+        "failed": result.failed,
+        "skipped": result.skipped,
+        "deferred": result.deferred,
+        "more": result.more,
+    }
 
 
 @shared_task(acks_late=True)

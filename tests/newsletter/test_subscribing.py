@@ -20,17 +20,17 @@ from tests.newsletter.factories import SubscriberFactory
 
 pytestmark = pytest.mark.django_db
 
-SUBSCRIBE = "/fi/newsletter/subscribe/"
+SUBSCRIBE = "/en/newsletter/subscribe/"  # English pages: the assertions read the English text
 
 
 def subscribe(client, email, **extra):
-    data = {"email": email, "language": "fi", "topics": ["grants", "events"], "source": "/fi/grants/"}
+    data = {"email": email, "language": "en", "topics": ["grants", "events"], "source": "/en/grants/"}
     data.update(extra)
     return client.post(SUBSCRIBE, data)
 
 
 def confirm_link(notification):
-    return re.search(r"https://portal\.example(/fi/newsletter/confirm/[^/\s]+/)", notification.body_text).group(1)
+    return re.search(r"https://portal\.example(/en/newsletter/confirm/[^/\s]+/)", notification.body_text).group(1)
 
 
 def test_subscribing_sends_a_confirmation_link_and_keeps_the_consent_evidence(client):
@@ -38,13 +38,13 @@ def test_subscribing_sends_a_confirmation_link_and_keeps_the_consent_evidence(cl
     response = subscribe(client, "  Liisa.Virtanen@Example.org ")
 
     assert response.status_code == 302
-    assert response["Location"] == "/fi/newsletter/subscribe/thanks/"
+    assert response["Location"] == "/en/newsletter/subscribe/thanks/"
     assert str(services.SUBSCRIBE_DONE) in client.get(response["Location"]).content.decode()
     subscriber = Subscriber.objects.get()
     assert subscriber.email == "liisa.virtanen@example.org"
     assert subscriber.is_pending
     assert subscriber.requested_at >= before
-    assert subscriber.consent_source == "/fi/grants/"
+    assert subscriber.consent_source == "/en/grants/"
     assert subscriber.consent_version == CONSENT_VERSION
     assert subscriber.method == Subscriber.Method.DOUBLE_OPT_IN
     assert subscriber.topic_codes() == ["events", "grants"]
@@ -123,7 +123,7 @@ def test_a_forged_confirmation_link_gets_a_clear_message_and_changes_nothing(cli
 
 
 def test_the_answer_is_the_same_whether_the_address_is_known_or_not(client):
-    known = SubscriberFactory(email="known@example.org", topics=["grants"])
+    known = SubscriberFactory(email="known@example.org", language="en", topics=["grants"])
 
     for_known = subscribe(client, "known@example.org", topics=["facilities"], language="sv")
     for_unknown = subscribe(client, "unknown@example.org")
@@ -131,19 +131,19 @@ def test_the_answer_is_the_same_whether_the_address_is_known_or_not(client):
     assert for_known.status_code == for_unknown.status_code == 302
     assert for_known["Location"] == for_unknown["Location"]
     known.refresh_from_db()
-    assert known.topic_codes() == ["grants"] and known.language == "fi"  # nothing changed for the known one
+    assert known.topic_codes() == ["grants"] and known.language == "en"  # nothing changed for the known one
     mails = {n.to: n for n in Notification.objects.all()}
     assert mails["known@example.org"].subject == "You already receive the newsletter"
-    assert "/fi/newsletter/preferences/" in mails["known@example.org"].body_text
+    assert "/en/newsletter/preferences/" in mails["known@example.org"].body_text
     assert mails["unknown@example.org"].subject == "Confirm your newsletter subscription"
 
 
 def test_asking_again_within_15_minutes_sends_no_second_message(client):
     subscribe(client, "hasty@example.org")
-    subscribe(client, "hasty@example.org", language="en")
+    subscribe(client, "hasty@example.org", language="sv")
 
     assert Notification.objects.count() == 1
-    assert Subscriber.objects.get().language == "en"  # the pending request takes the latest choices
+    assert Subscriber.objects.get().language == "sv"  # the pending request takes the latest choices
 
 
 @pytest.mark.parametrize(
@@ -215,10 +215,10 @@ def test_the_subscribe_page_says_there_is_no_tracking(client):
 def test_too_many_requests_from_one_network_are_refused(settings):
     settings.NEWSLETTER_SUBSCRIBE_LIMIT_PER_HOUR = 2
     client = Client(REMOTE_ADDR=f"192.0.2.{timezone.now().microsecond % 250}")
-    client.post(SUBSCRIBE, {"email": "a1@example.org", "language": "fi"})
-    client.post(SUBSCRIBE, {"email": "a2@example.org", "language": "fi"})
+    client.post(SUBSCRIBE, {"email": "a1@example.org", "language": "en"})
+    client.post(SUBSCRIBE, {"email": "a2@example.org", "language": "en"})
 
-    response = client.post(SUBSCRIBE, {"email": "a3@example.org", "language": "fi"})
+    response = client.post(SUBSCRIBE, {"email": "a3@example.org", "language": "en"})
 
     assert response.status_code == 429
     assert "Too many subscription requests" in response.content.decode()
@@ -241,7 +241,7 @@ def test_a_signed_in_user_with_a_verified_address_subscribes_with_one_click(clie
     page = client.get(SUBSCRIBE).content.decode()
     assert "Subscribe as outsider@example.org" in page
 
-    response = client.post("/fi/newsletter/subscribe/account/", {"language": "fi", "topics": ["training"]})
+    response = client.post("/en/newsletter/subscribe/account/", {"language": "en", "topics": ["training"]})
 
     assert response.status_code == 302
     subscriber = Subscriber.objects.get()
@@ -252,13 +252,13 @@ def test_a_signed_in_user_with_a_verified_address_subscribes_with_one_click(clie
     assert Notification.objects.count() == 0  # no confirmation needed
     follow = client.get(response["Location"]).content.decode()
     assert "You now receive the newsletter at outsider@example.org." in follow
-    assert "/fi/newsletter/preferences/" in follow
+    assert "/en/newsletter/preferences/" in follow
 
 
 def test_one_click_confirms_a_pending_request_for_the_same_address(client_for, outsider):
     pending = SubscriberFactory(email="outsider@example.org", confirmed_at=None)
 
-    client_for(outsider).post("/fi/newsletter/subscribe/account/", {"language": "en", "topics": ["grants"]})
+    client_for(outsider).post("/en/newsletter/subscribe/account/", {"language": "en", "topics": ["grants"]})
 
     pending.refresh_from_db()
     assert pending.is_active
@@ -270,7 +270,7 @@ def test_a_user_without_a_verified_address_cannot_subscribe_with_one_click(clien
     client = client_for(user)
     assert "Subscribe as" not in client.get(SUBSCRIBE).content.decode()
 
-    response = client.post("/fi/newsletter/subscribe/account/", {"language": "fi"}, follow=True)
+    response = client.post("/en/newsletter/subscribe/account/", {"language": "en"}, follow=True)
 
     assert str(services.ACCOUNT_EMAIL_UNVERIFIED) in response.content.decode()
     assert Subscriber.objects.count() == 0
