@@ -30,6 +30,15 @@ def portal_site(request=None):
     return PortalSite(name=settings.CITY_PROFILE["portal_name"], domain=domain)
 
 
+def user_display(user):
+    """How allauth names a user in pages and e-mails: by the address they sign in with.
+
+    Signing in is by e-mail only; allauth's default would show the username it derived from
+    the address ("m" for m@example.org), which the user never chose or saw.
+    """
+    return user.email or user.get_username()
+
+
 def allauth_outbox_key(template_prefix):
     """A unique outbox key per message, e.g. ``allauth:email_confirmation_signup:<uuid>``.
 

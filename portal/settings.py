@@ -201,6 +201,7 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_ADAPTER = "portal.accounts.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "portal.accounts.user_display"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # allauth's defaults already limit login, signup, reset and confirmation; kept explicit here.
 ACCOUNT_RATE_LIMITS = {

@@ -129,6 +129,7 @@ def test_signup_queues_a_finnish_confirmation_whose_link_verifies_and_signs_in(c
     assert mail.language == "fi"
     assert mail.subject == "Vahvista sähköpostiosoitteesi"
     assert "Porin yhdistysportaali" in mail.body_text
+    assert "käyttäjä sihteeri@karhut.example on antanut" in mail.body_text, "the user is named by their address"
     assert "example.com" not in mail.body_text
     link = link_in(mail)
     assert link.startswith("/fi/accounts/confirm-email/")
