@@ -114,6 +114,16 @@ def test_signup_errors_are_tied_to_their_fields(client):
     assert get_user_model().objects.count() == 0
 
 
+@pytest.mark.django_db
+def test_a_short_password_is_refused_with_a_translated_reason(client):
+    response = client.post(
+        "/sv/accounts/signup/", {"email": "ny@example.org", "password1": "kort-ord", "password2": "kort-ord"}
+    )
+
+    assert "Det här lösenordet är för kort. Det måste innehålla minst 10 tecken." in response.content.decode()
+    assert get_user_model().objects.count() == 0
+
+
 # --- Sign-up with mandatory e-mail verification, through the outbox ---------------------------
 
 
