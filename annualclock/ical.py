@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from annualclock.selectors import ClockItem
@@ -43,7 +44,7 @@ def build_calendar(items: list[ClockItem], *, name: str, absolute_url, now=None)
         url = absolute_url(item.url) if item.url else ""
         description = [item.description.strip()] if item.description.strip() else []
         if item.audience:
-            description.append(item.audience)
+            description.append(_("For: %(audience)s") % {"audience": item.audience})
         link = item.extra.get("link", "")
         if link and link != url:
             description.append(link)

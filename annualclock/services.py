@@ -73,7 +73,7 @@ def clock_entries_copy_to_next_year(*, entries, by=None) -> CopyResult:
     """
     created = skipped = 0
     with transaction.atomic():
-        for entry in entries.select_for_update().order_by("pk"):
+        for entry in ClockEntry.objects.filter(pk__in=entries.values("pk")).select_for_update().order_by("pk"):
             if entry.copies.exists():
                 skipped += 1
                 continue
@@ -104,7 +104,8 @@ def clock_entries_publish(*, entries, by=None) -> int:
     """Publish draft entries (each saved, so the history records who published)."""
     count = 0
     with transaction.atomic():
-        for entry in entries.filter(state=ClockEntry.State.DRAFT).select_for_update():
+        drafts = ClockEntry.objects.filter(pk__in=entries.values("pk"), state=ClockEntry.State.DRAFT)
+        for entry in drafts.select_for_update().order_by("pk"):
             entry.state = ClockEntry.State.PUBLISHED
             _set_history_user(entry, by)
             entry.save(update_fields=["state", "updated_at"])

@@ -80,3 +80,10 @@ def invite(meeting, **kwargs):
 
     result = meeting_invite(meeting=meeting, **kwargs)
     return result, Meeting.objects.get(pk=meeting.pk)
+
+
+def says(response, message):
+    """The page shows ``message`` (as the template escapes it)."""
+    from django.utils.html import escape
+
+    return escape(str(message)) in response.content.decode()

@@ -1,0 +1,25 @@
+import io
+
+import pytest
+
+from annualclock import demo
+from annualclock.models import ClockEntry, Kind, Meeting
+from portal.registries import get_indicator
+
+
+@pytest.mark.django_db
+def test_the_demo_plan_loads_twice_without_duplicates():
+    demo.load(stdout=io.StringIO())
+    counts = (ClockEntry.objects.count(), Meeting.objects.count())
+    demo.load(stdout=io.StringIO())
+
+    assert (ClockEntry.objects.count(), Meeting.objects.count()) == counts
+    for year in (2026, 2027):
+        plan = ClockEntry.objects.filter(year=year, state=ClockEntry.State.PUBLISHED)
+        assert plan.filter(kind=Kind.NEWSLETTER).count() == 4
+        assert plan.filter(kind=Kind.ASSOCIATION_EVENING).count() == 2
+        assert plan.filter(kind=Kind.SPORTS_PARLIAMENT).count() == 2
+        assert plan.filter(kind=Kind.WORKING_GROUP_MEETING).count() == 4
+        assert plan.filter(kind=Kind.GRANT_APPLICATION_PERIOD).exists()
+        assert plan.filter(kind=Kind.GRANT_REPORTING_DEADLINE).exists()
+    assert get_indicator("annualclock.matters_handled").value_for(2026) == 6
