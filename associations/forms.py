@@ -19,6 +19,7 @@ from associations.validators import (
     IMAGE_FORMATS,
     POSTER_ALT_REQUIRED,
     REGISTER_NUMBER_TAKEN,
+    URL_SCHEME_INVALID,
     normalize_business_id,
     normalize_register_number,
     validate_http_url,
@@ -147,6 +148,7 @@ class AssociationProfileForm(FieldMessagesModelForm):
             "is_public",
         ]
         widgets = {"website": forms.URLInput(attrs={"placeholder": "https://"})}
+        error_messages = {"website": {"invalid": URL_SCHEME_INVALID}}
         help_texts = {
             "is_public": _("Shown in the public directory. An informal group may keep its entry to itself."),
         }
@@ -285,6 +287,7 @@ class EventForm(FieldMessagesModelForm):
             "online_url": forms.URLInput(attrs={"placeholder": "https://"}),
             "link": forms.URLInput(attrs={"placeholder": "https://"}),
         }
+        error_messages = {"online_url": {"invalid": URL_SCHEME_INVALID}, "link": {"invalid": URL_SCHEME_INVALID}}
 
     def clean_title(self):
         return reject_html(self.cleaned_data.get("title", ""))
