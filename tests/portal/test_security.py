@@ -96,6 +96,7 @@ def test_staff_who_activate_totp_then_reach_the_admin(client, department):
     assert Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists()
     recovery = client.get(activated["Location"])
     assert recovery.status_code == 200, "recovery codes are shown right after activation"
+    assert 'href="/admin/">Continue to the administration</a>' in recovery.content.decode()
     assert Authenticator.objects.filter(user=staff, type=Authenticator.Type.RECOVERY_CODES).exists()
     admin = client.get("/admin/")
     assert admin.status_code == 200
