@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.utils import translation
 
 from annualclock.models import Meeting
 from portal import registries
@@ -10,11 +12,30 @@ from tests.factories import AssociationFactory, ForumFactory, MembershipFactory
 INVITEES = "tests.clock-invitees"
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Tests read the English msgids: pages under /en/, messages in English, whatever the catalogues say."""
+    with translation.override("en"):
+        yield
+
+
+def in_english(client):
+    """A client whose admin pages (no language prefix) are in English."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
 @pytest.fixture
 def clock_staff(staff):
     """A staff member (with MFA) allowed to keep the annual clock and its meetings."""
     staff.user_permissions.add(*Permission.objects.filter(content_type__app_label="annualclock"))
     return type(staff).objects.get(pk=staff.pk)  # a fresh object: no cached permissions
+
+
+@pytest.fixture
+def staff_client(client_for, clock_staff):
+    """The clock staff member signed in, reading the admin in English."""
+    return in_english(client_for(clock_staff))
 
 
 @pytest.fixture
@@ -68,7 +89,7 @@ def other_source():
             start=dt.date(2027, 3, 1),
             end=dt.date(2027, 3, 27),
             kind="grant_application_period",
-            url="/fi/grants/rounds/1/",
+            url="/en/grants/rounds/1/",
         )
     )
     yield items

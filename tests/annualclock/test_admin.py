@@ -55,11 +55,11 @@ def messages_of(response):
 
 
 def test_staff_create_a_meeting_10_days_ahead_and_the_invitations_are_queued(
-    client_for, clock_staff, working_group, invitees
+    staff_client, clock_staff, working_group, invitees
 ):
     starts_at = timezone.now() + dt.timedelta(days=10)
 
-    response = client_for(clock_staff).post(ADD_URL, meeting_form(working_group, starts_at, audience=invitees))
+    response = staff_client.post(ADD_URL, meeting_form(working_group, starts_at, audience=invitees))
 
     assert response.status_code == 302, response.content.decode()[:3000]
     meeting = Meeting.objects.get()
@@ -68,10 +68,10 @@ def test_staff_create_a_meeting_10_days_ahead_and_the_invitations_are_queued(
     assert any("3 invitations queued for sending." in m for m in messages_of(response))
 
 
-def test_a_meeting_sooner_than_7_days_warns_and_is_recorded_late(client_for, clock_staff, working_group, invitees):
+def test_a_meeting_sooner_than_7_days_warns_and_is_recorded_late(staff_client, working_group, invitees):
     starts_at = timezone.now() + dt.timedelta(days=4)
 
-    response = client_for(clock_staff).post(ADD_URL, meeting_form(working_group, starts_at, audience=invitees))
+    response = staff_client.post(ADD_URL, meeting_form(working_group, starts_at, audience=invitees))
 
     assert response.status_code == 302
     meeting = Meeting.objects.get()
@@ -79,20 +79,18 @@ def test_a_meeting_sooner_than_7_days_warns_and_is_recorded_late(client_for, clo
     assert any("less than the 7 days the programme asks" in m for m in messages_of(response))
 
 
-def test_a_meeting_saved_without_invitations_that_starts_soon_warns_at_once(client_for, clock_staff, working_group):
+def test_a_meeting_saved_without_invitations_that_starts_soon_warns_at_once(staff_client, working_group):
     starts_at = timezone.now() + dt.timedelta(days=2)
 
-    response = client_for(clock_staff).post(ADD_URL, meeting_form(working_group, starts_at))
+    response = staff_client.post(ADD_URL, meeting_form(working_group, starts_at))
 
     assert response.status_code == 302
     assert any("starts in less than 7 days" in m for m in messages_of(response))
     assert not Notification.objects.exists()
 
 
-def test_a_meeting_without_a_place_is_refused_with_the_reason(client_for, clock_staff, working_group):
-    response = client_for(clock_staff).post(
-        ADD_URL, meeting_form(working_group, timezone.now() + dt.timedelta(days=10), place="")
-    )
+def test_a_meeting_without_a_place_is_refused_with_the_reason(staff_client, working_group):
+    response = staff_client.post(ADD_URL, meeting_form(working_group, timezone.now() + dt.timedelta(days=10), place=""))
 
     assert response.status_code == 200
     assert "Give a place or an online meeting link." in response.content.decode()
@@ -103,21 +101,21 @@ def test_staff_without_clock_permissions_get_nothing(client_for, other_staff):
     assert client_for(other_staff).get(ADD_URL).status_code == 403
 
 
-def test_the_change_page_shows_who_answered_and_who_did_not(client_for, clock_staff, invitees, association):
+def test_the_change_page_shows_who_answered_and_who_did_not(staff_client, invitees, association):
     meeting = MeetingFactory(audience=invitees)
     invite(meeting)
     MeetingResponseFactory(meeting=meeting, association=association, attendees=2)
 
-    html = client_for(clock_staff).get(reverse("admin:annualclock_meeting_change", args=[meeting.pk])).content.decode()
+    html = staff_client.get(reverse("admin:annualclock_meeting_change", args=[meeting.pk])).content.decode()
 
     assert "Who answered and who has not" in html
     assert "Porin Karhut ry" in html and "Porin Sulkapallo ry" in html and "No answer yet" in html
 
 
-def test_reminding_the_silent_twice_mails_them_once(client_for, clock_staff, invitees):
+def test_reminding_the_silent_twice_mails_them_once(staff_client, invitees):
     meeting = MeetingFactory(audience=invitees)
     invite(meeting)
-    client = client_for(clock_staff)
+    client = staff_client
     changelist = reverse("admin:annualclock_meeting_changelist")
     data = {"action": "remind_silent", "_selected_action": [meeting.pk]}
 
@@ -129,9 +127,9 @@ def test_reminding_the_silent_twice_mails_them_once(client_for, clock_staff, inv
     assert Notification.objects.filter(template="annualclock-meeting-reminder").count() == 2
 
 
-def test_copy_last_years_plan_in_one_action(client_for, clock_staff):
+def test_copy_last_years_plan_in_one_action(staff_client):
     entries = [ClockEntryFactory(year=2026, month=month) for month in (1, 3, 10)]
-    client = client_for(clock_staff)
+    client = staff_client
     data = {"action": "copy_to_next_year", "_selected_action": [e.pk for e in entries]}
 
     response = client.post(reverse("admin:annualclock_clockentry_changelist"), data)
@@ -147,9 +145,9 @@ def test_copy_last_years_plan_in_one_action(client_for, clock_staff):
     ]
 
 
-def test_the_entry_form_offers_other_apps_dated_items_to_stand_for_the_entry(client_for, clock_staff, other_source):
+def test_the_entry_form_offers_other_apps_dated_items_to_stand_for_the_entry(staff_client, other_source):
     entry = ClockEntryFactory(year=2027, month=3)
 
-    html = client_for(clock_staff).get(reverse("admin:annualclock_clockentry_change", args=[entry.pk])).content.decode()
+    html = staff_client.get(reverse("admin:annualclock_clockentry_change", args=[entry.pk])).content.decode()
 
     assert 'value="grant-round-1-opens@test"' in html and "Kulttuuriavustusten haku 2027" in html

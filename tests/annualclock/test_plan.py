@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from annualclock.calendar import entry_uid
 from annualclock.models import ENTRY_DATE_OUTSIDE_MONTH, ClockEntry, Kind
@@ -18,7 +19,8 @@ pytestmark = pytest.mark.django_db
 def test_a_month_only_entry_covers_its_whole_month():
     entry = ClockEntryFactory(year=2027, month=3, title="Yhdistysilta")
 
-    [clock_item] = year_items(2027)
+    with translation.override("fi"):  # times in the reader's language and format
+        [clock_item] = year_items(2027)
 
     assert clock_item.item.uid == entry_uid(entry.pk)
     assert clock_item.item.month_only
@@ -35,7 +37,8 @@ def test_an_entry_with_exact_dates_is_shown_by_its_dates():
         end_date=dt.date(2027, 2, 5),
     )
 
-    [clock_item] = year_items(2027)
+    with translation.override("fi"):  # times in the reader's language and format
+        [clock_item] = year_items(2027)
 
     assert not clock_item.item.month_only
     assert (clock_item.item.start, clock_item.item.end) == (dt.date(2027, 1, 7), dt.date(2027, 2, 6))
@@ -45,7 +48,8 @@ def test_an_entry_with_exact_dates_is_shown_by_its_dates():
 def test_an_entry_with_a_time_is_a_timed_item():
     ClockEntryFactory(year=2027, month=3, start_date=dt.date(2027, 3, 11), start_time=dt.time(18), end_time=dt.time(20))
 
-    [clock_item] = year_items(2027)
+    with translation.override("fi"):  # times in the reader's language and format
+        [clock_item] = year_items(2027)
 
     assert clock_item.item.start.hour == 18
     assert clock_item.when == "11. maaliskuuta 2027 18.00–20.00"

@@ -21,23 +21,23 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def test_clock_without_a_year_is_this_years_wheel(client):
-    response = client.get("/fi/clock/")
+    response = client.get("/en/clock/")
 
     assert response.status_code == 200
-    assert reverse("annualclock:year") == "/fi/clock/"
+    assert reverse("annualclock:year") == "/en/clock/"
     assert f"Annual clock {timezone.localdate().year}" in response.content.decode()
 
 
 def test_the_wheel_places_each_entry_as_a_named_link(client, other_source):
     entry = ClockEntryFactory(year=2027, month=3, title="Yhdistysilta: avustukset")
 
-    html = client.get("/fi/clock/2027/").content.decode()
+    html = client.get("/en/clock/2027/").content.decode()
 
     assert 'role="group" aria-labelledby="wheel-title"' in html
     assert f'href="{entry.get_absolute_url()}"' in html
-    assert 'aria-label="Association evening: Yhdistysilta: avustukset, maaliskuu 2027"' in html
+    assert 'aria-label="Association evening: Yhdistysilta: avustukset, March 2027"' in html
     # Another app's item is on the wheel too, linking to its own page.
-    assert 'href="/fi/grants/rounds/1/"' in html
+    assert 'href="/en/grants/rounds/1/"' in html
     assert "Grant application period: Kulttuuriavustusten haku 2027" in html
 
 
@@ -45,7 +45,7 @@ def test_the_list_groups_the_year_by_month(client):
     ClockEntryFactory(year=2027, month=2, kind=Kind.NEWSLETTER, title="Yhdistysuutiskirje 1/2027")
     ClockEntryFactory(year=2027, month=10, title="Yhdistysilta syksy")
 
-    html = client.get("/fi/clock/2027/list/").content.decode()
+    html = client.get("/en/clock/2027/list/").content.decode()
 
     february, october = html.index('id="month-2"'), html.index('id="month-10"')
     assert february < html.index("Yhdistysuutiskirje 1/2027") < html.index('id="month-3"')
@@ -57,7 +57,7 @@ def test_the_list_can_show_one_kind(client):
     ClockEntryFactory(year=2027, month=2, kind=Kind.NEWSLETTER, title="Yhdistysuutiskirje 1/2027")
     ClockEntryFactory(year=2027, month=3, title="Yhdistysilta")
 
-    html = client.get("/fi/clock/2027/list/", {"kind": "newsletter"}).content.decode()
+    html = client.get("/en/clock/2027/list/", {"kind": "newsletter"}).content.decode()
 
     assert "Yhdistysuutiskirje 1/2027" in html and "Yhdistysilta" not in html
 
@@ -65,7 +65,7 @@ def test_the_list_can_show_one_kind(client):
 def test_the_printable_page_has_the_wheel_and_every_month(client):
     ClockEntryFactory(year=2027, month=3, title="Yhdistysilta")
 
-    response = client.get("/fi/clock/2027/print/")
+    response = client.get("/en/clock/2027/print/")
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -73,7 +73,7 @@ def test_the_printable_page_has_the_wheel_and_every_month(client):
     assert all(f'id="month-{n}"' in html for n in range(1, 13))
 
 
-@pytest.mark.parametrize("url", ["/fi/clock/1999/", "/fi/clock/2101/list/"])
+@pytest.mark.parametrize("url", ["/en/clock/1999/", "/en/clock/2101/list/"])
 def test_years_outside_the_clock_are_not_found(client, url):
     assert client.get(url).status_code == 404
 
@@ -114,7 +114,7 @@ def test_an_entry_page_tells_the_month_until_the_date_is_fixed(client):
 
     html = client.get(entry.get_absolute_url()).content.decode()
 
-    assert "maaliskuu 2027" in html and "exact date to be announced" in html
+    assert "March 2027" in html and "exact date to be announced" in html
     assert 'href="https://www.pori.fi/yhdistykset"' in html
 
 
@@ -230,6 +230,6 @@ def test_coming_up_shows_the_next_60_days_of_every_source(other_source):
 def test_the_front_page_shows_coming_up(client):
     MeetingFactory(title="Yhdistysilta marraskuussa")
 
-    html = client.get("/fi/").content.decode()
+    html = client.get("/en/").content.decode()
 
     assert "Coming up" in html and "Yhdistysilta marraskuussa" in html
