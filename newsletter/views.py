@@ -106,7 +106,7 @@ def _subscribe_context(request, form, *, error=None):
         "consent_text": CONSENT_TEXT,
         "privacy_text": PRIVACY_TEXT,
         "account_email": email,
-        "account_form": AccountSubscribeForm() if email and not active else None,
+        "account_form": AccountSubscribeForm(auto_id="account_%s") if email and not active else None,
         "account_subscription": active,
         "account_preferences_url": (
             reverse("newsletter:preferences", kwargs={"token": manage_token(active)}) if active else None
