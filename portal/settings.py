@@ -161,6 +161,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic tasks. Each app owns its entries; the task names are the app's tasks.py functions.
 CELERY_BEAT_SCHEDULE = {
     "outbox-send-due": {"task": "portal.tasks.outbox_send_due", "schedule": 60.0},
+    # newsletter: start scheduled issues when due, resume stalled sending; forget unconfirmed requests.
+    "newsletter-send-due": {"task": "newsletter.tasks.send_due", "schedule": 60.0},
+    "newsletter-purge-unconfirmed": {"task": "newsletter.tasks.purge_unconfirmed", "schedule": 24 * 60 * 60.0},
     # annualclock: the day-before reminder to associations attending a meeting (idempotent by outbox key).
     "annualclock-meeting-reminders": {"task": "annualclock.tasks.send_meeting_reminders", "schedule": 60 * 60.0},
     # associations: yearly "is your profile current?" and due partnership discussions (idempotent).
