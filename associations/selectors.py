@@ -100,7 +100,7 @@ def agreements_valid_public(*, today=None):
     return (
         PartnershipAgreement.objects.public()
         .valid_on(today)
-        .filter(association__moderation_state=Association.ModerationState.APPROVED)
+        .filter(association__is_public=True, association__moderation_state=Association.ModerationState.APPROVED)
         .select_related("association", "department", "responsible_person")
         .order_by("association__name", "-valid_from")
     )

@@ -549,7 +549,7 @@ def event_delete(*, event, user) -> None:
 @transaction.atomic
 def event_approve(*, event, user) -> Event:
     """Staff publish an event; the poster is told."""
-    event = Event.objects.select_for_update().select_related("association", "created_by").get(pk=event.pk)
+    event = Event.objects.select_for_update(of=("self",)).select_related("association", "created_by").get(pk=event.pk)
     if event.moderation_state == Event.ModerationState.APPROVED:
         return event
     now = timezone.now()
@@ -576,7 +576,7 @@ def event_reject(*, event, user, reason) -> Event:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [REASON_REQUIRED]})
-    event = Event.objects.select_for_update().select_related("association", "created_by").get(pk=event.pk)
+    event = Event.objects.select_for_update(of=("self",)).select_related("association", "created_by").get(pk=event.pk)
     now = timezone.now()
     event.moderation_state = Event.ModerationState.REJECTED
     event.moderation_reason = reason
