@@ -9,6 +9,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
 from portal.models import Notification
 from tests.conftest import assert_accessible, enable_totp, make_staff
+from tests.portal.test_accounts import translated
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,7 +36,7 @@ def test_a_new_user_signs_up_opens_the_mailed_link_and_is_signed_in(page):
     page.locator("main form.account-form button[type=submit]").click()
 
     page.wait_for_url(re.compile(r"/fi/accounts/confirm-email/$"))
-    assert page.locator("h1").inner_text().strip() == "Vahvista sähköpostiosoitteesi"
+    assert page.locator("h1").inner_text().strip() == translated("Verify Your Email Address")
     mail = Notification.objects.get(to="sihteeri@karhut.example")
     link = re.search(r"https?://\S+/fi/accounts/confirm-email/\S+/", mail.body_text).group(0)
     page.goto(link)
@@ -74,7 +75,7 @@ def test_staff_set_up_totp_in_accessible_pages_and_then_reach_the_admin(page, de
     page.fill("#id_password", PASSWORD)
     page.locator("main form.account-form button[type=submit]").click()
     page.wait_for_url(re.compile(r"/fi/accounts/2fa/totp/activate/$"))
-    assert page.locator("h1").inner_text().strip() == "Aktivoi tunnistinsovellus"
+    assert page.locator("h1").inner_text().strip() == translated("Activate Authenticator App")
     assert_accessible(page)
     secret = page.input_value("#authenticator_secret")
     page.fill("#id_code", totp_code(secret))
@@ -97,7 +98,7 @@ def test_staff_with_totp_enter_a_code_on_an_accessible_page_before_the_admin(pag
     sign_in(page, staff.email, next_url="/admin/")
 
     page.wait_for_url(re.compile(r"/fi/accounts/2fa/authenticate/$"))
-    assert page.locator("h1").inner_text().strip() == "Kaksivaiheinen tunnistus"
+    assert page.locator("h1").inner_text().strip() == translated("Two-Factor Authentication")
     assert_accessible(page)
     page.fill("#id_code", totp_code(secret))
     page.locator("main form.account-form button[type=submit]").first.click()

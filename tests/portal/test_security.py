@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from portal.middleware import STAFF_MFA_REQUIRED
 from tests.conftest import enable_totp, make_staff
+from tests.portal.test_accounts import in_page
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
@@ -76,7 +77,7 @@ def test_staff_without_totp_is_sent_to_set_it_up_and_sees_no_admin_page(client, 
     confirm_password(client)
     setup = client.get(TOTP_ACTIVATE)
     assert setup.status_code == 200
-    assert "Aktivoi tunnistinsovellus" in setup.content.decode()
+    assert in_page("Activate Authenticator App") in setup.content.decode()
 
 
 @pytest.mark.django_db
