@@ -1,6 +1,7 @@
 """The public pages: the wheel, the list, print, an entry, meetings, materials and the front page."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -39,6 +40,15 @@ def test_the_wheel_places_each_entry_as_a_named_link(client, other_source):
     # Another app's item is on the wheel too, linking to its own page.
     assert 'href="/en/grants/rounds/1/"' in html
     assert "Grant application period: Kulttuuriavustusten haku 2027" in html
+
+
+def test_the_wheels_coordinates_are_numbers_in_every_language(client):
+    ClockEntryFactory(year=2027, month=3)
+
+    html = client.get("/fi/clock/2027/").content.decode()  # Finnish writes decimals with a comma
+
+    assert re.search(r'<circle cx="-?\d+(\.\d+)?" cy="-?\d+(\.\d+)?"', html)
+    assert not re.search(r'(cx|cy|x|y)="-?\d+,\d', html)
 
 
 def test_the_list_groups_the_year_by_month(client):
