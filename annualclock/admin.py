@@ -22,7 +22,7 @@ class ClockEntryAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "description", "audience"]
     ordering = ["-year", "month", "start_date", "title"]
     readonly_fields = ["copied_from", "created_at", "updated_at"]
-    actions = ["copy_to_next_year", "publish"]
+    actions = ["copy_to_next_year", "publish", "match_sources"]
     fieldsets = [
         (None, {"fields": ["kind", "title", "year", "month", "state"]}),
         (
@@ -66,6 +66,20 @@ class ClockEntryAdmin(SimpleHistoryAdmin):
         self.message_user(
             request,
             ngettext("%(count)s entry published.", "%(count)s entries published.", count) % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Let dated items from other apps (grant rounds, newsletters) stand for these entries"))
+    def match_sources(self, request, queryset):
+        count = services.clock_entries_match_sources(entries=queryset, by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s entry now gives way to a dated item of the same kind and month.",
+                "%(count)s entries now give way to dated items of the same kind and month.",
+                count,
+            )
+            % {"count": count},
             messages.SUCCESS,
         )
 

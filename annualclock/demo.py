@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from annualclock.models import ClockEntry, Kind, Meeting, MeetingResponse
+from annualclock.services import clock_entries_match_sources
 from associations.models import Association
 from portal.models import Forum
 
@@ -81,7 +82,7 @@ PLAN = [
         "Yhteiskehittämisen työpaja yhteisistä hankkeista ja kumppanuussopimuksista.",
     ),
     (9, Kind.WORKING_GROUP_MEETING, "Yhdistysyhteistyöryhmän kokous: syksyn asiat", GROUP, ""),
-    (9, Kind.NEWSLETTER, "Yhdistysuutiskirje 3/{year}", ALL, "Syksyn avustushaut ja yhdistysilta."),
+    (8, Kind.NEWSLETTER, "Yhdistysuutiskirje 3/{year}", ALL, "Syksyn avustushaut ja yhdistysilta."),
     (9, Kind.GRANT_APPLICATION_PERIOD, "Kevytavustusten haku, syksy {year}", "Yhdistykset ja toimintaryhmät", ""),
     (
         10,
@@ -140,10 +141,10 @@ def _plan(year):
         start, end = FIXED_DATES.get((year, title), (None, None))
         entry, _created = ClockEntry.objects.update_or_create(
             year=year,
-            month=month,
             kind=kind,
             title=title,
             defaults={
+                "month": month,
                 "audience": audience,
                 "description": description,
                 "start_date": start,
@@ -241,9 +242,13 @@ def load(*, stdout):
                 },
             )
 
+    # Where the grants and newsletter apps already publish a round or an issue for a planned
+    # month, their dated item stands for the plan entry (no date typed twice).
+    matched = clock_entries_match_sources(entries=ClockEntry.objects.filter(year__in=[2026, 2027]))
+
     editors, _created = Group.objects.get_or_create(name="Vuosikello ja kokoukset")
     editors.permissions.add(*Permission.objects.filter(content_type__app_label="annualclock"))
     stdout.write(
         f"Annual clock: {ClockEntry.objects.filter(year__in=[2026, 2027]).count()} plan entries, "
-        f"{Meeting.objects.count()} meetings."
+        f"{Meeting.objects.count()} meetings, {matched} entries newly matched with other apps' dated items."
     )

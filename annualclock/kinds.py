@@ -6,6 +6,7 @@ forms of colour blindness by hue and lightness; the letter tells them apart in a
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from annualclock.models import Kind
@@ -20,25 +21,42 @@ class KindStyle:
     ring: int  # 0 is the innermost ring of the wheel
 
 
+# Kinds the clock does not plan itself but shows from other apps' calendar sources.
+ASSOCIATION_EVENT = "association_event"  # events associations post (associations.events)
+
+# kind → (label, symbol, colour), innermost ring first.
 _STYLES = {
-    Kind.GRANT_APPLICATION_PERIOD: (pgettext_lazy("clock kind symbol", "A"), "#1b6e3a"),
-    Kind.GRANT_REPORTING_DEADLINE: (pgettext_lazy("clock kind symbol", "R"), "#8a4b00"),
-    Kind.NEWSLETTER: (pgettext_lazy("clock kind symbol", "N"), "#005f66"),
-    Kind.WORKING_GROUP_MEETING: (pgettext_lazy("clock kind symbol", "G"), "#a1005a"),
-    Kind.SPORTS_PARLIAMENT: (pgettext_lazy("clock kind symbol", "S"), "#b00020"),
-    Kind.ASSOCIATION_EVENING: (pgettext_lazy("clock kind symbol", "E"), "#00549f"),
-    Kind.WORKSHOP: (pgettext_lazy("clock kind symbol", "W"), "#6b2c91"),
-    Kind.OTHER: (pgettext_lazy("clock kind symbol", "O"), "#4a4f55"),
+    Kind.GRANT_APPLICATION_PERIOD: (
+        Kind.GRANT_APPLICATION_PERIOD.label,
+        pgettext_lazy("clock kind symbol", "A"),
+        "#1b6e3a",
+    ),
+    Kind.GRANT_REPORTING_DEADLINE: (
+        Kind.GRANT_REPORTING_DEADLINE.label,
+        pgettext_lazy("clock kind symbol", "R"),
+        "#8a4b00",
+    ),
+    Kind.NEWSLETTER: (Kind.NEWSLETTER.label, pgettext_lazy("clock kind symbol", "N"), "#005f66"),
+    Kind.WORKING_GROUP_MEETING: (Kind.WORKING_GROUP_MEETING.label, pgettext_lazy("clock kind symbol", "G"), "#a1005a"),
+    Kind.SPORTS_PARLIAMENT: (Kind.SPORTS_PARLIAMENT.label, pgettext_lazy("clock kind symbol", "S"), "#b00020"),
+    Kind.ASSOCIATION_EVENING: (Kind.ASSOCIATION_EVENING.label, pgettext_lazy("clock kind symbol", "E"), "#00549f"),
+    Kind.WORKSHOP: (Kind.WORKSHOP.label, pgettext_lazy("clock kind symbol", "W"), "#6b2c91"),
+    Kind.OTHER: (Kind.OTHER.label, pgettext_lazy("clock kind symbol", "O"), "#4a4f55"),
+    ASSOCIATION_EVENT: (_("Association's event"), "★", "#1a1a1a"),
 }
-KIND_ORDER = list(_STYLES)
+KIND_ORDER = [str(kind) for kind in _STYLES]
+
+
+def known_kinds() -> list[str]:
+    return list(KIND_ORDER)
 
 
 def kind_style(kind: str) -> KindStyle:
     """The style of ``kind``; a kind another app invents is shown as "Other"."""
     if kind not in _STYLES:
         kind = Kind.OTHER
-    symbol, colour = _STYLES[kind]
-    return KindStyle(kind=str(kind), label=Kind(kind).label, symbol=symbol, colour=colour, ring=KIND_ORDER.index(kind))
+    label, symbol, colour = _STYLES[kind]
+    return KindStyle(kind=str(kind), label=label, symbol=symbol, colour=colour, ring=KIND_ORDER.index(str(kind)))
 
 
 def all_kind_styles() -> list[KindStyle]:

@@ -113,6 +113,42 @@ def clock_entries_publish(*, entries, by=None) -> int:
     return count
 
 
+def clock_entries_match_sources(*, entries, by=None) -> int:
+    """Let the dated items other apps publish stand for plan entries: no date is typed twice.
+
+    A plan entry is matched with an item of the same kind that another app's calendar source
+    (a grant round, a newsletter issue) places in the entry's month — only when exactly one
+    such item is free, so nothing is guessed. Returns how many entries were matched.
+    """
+    matched = 0
+    with transaction.atomic():
+        rows = list(
+            ClockEntry.objects.filter(pk__in=entries.values("pk"), replaced_by_uid="", meeting__isnull=True)
+            .select_for_update(of=("self",))
+            .order_by("year", "month", "pk")
+        )
+        if not rows:
+            return 0
+        years = [row.year for row in rows]
+        items = registries.calendar_items(dt.date(min(years), 1, 1), dt.date(max(years) + 1, 1, 1))
+        taken = set(ClockEntry.objects.exclude(replaced_by_uid="").values_list("replaced_by_uid", flat=True))
+        free = {}
+        for item in items:
+            if item.source.startswith("annualclock.") or item.uid in taken:
+                continue
+            start = timezone.localtime(item.start).date() if isinstance(item.start, dt.datetime) else item.start
+            free.setdefault((start.year, start.month, item.kind), []).append(item)
+        for entry in rows:
+            candidates = free.get((entry.year, entry.month, entry.kind), [])
+            if len(candidates) != 1:
+                continue
+            entry.replaced_by_uid = candidates.pop().uid
+            _set_history_user(entry, by)
+            entry.save(update_fields=["replaced_by_uid", "updated_at"])
+            matched += 1
+    return matched
+
+
 # --- Meetings -------------------------------------------------------------------------------
 
 

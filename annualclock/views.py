@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from annualclock import permissions, selectors
 from annualclock.forms import AnswerForm, SiteAnswerForm
 from annualclock.ical import build_calendar
-from annualclock.kinds import all_kind_styles, kind_style
-from annualclock.models import Kind, MeetingResponse
+from annualclock.kinds import all_kind_styles, kind_style, known_kinds
+from annualclock.models import MeetingResponse
 from annualclock.services import meeting_answer_submit
 from annualclock.tokens import ExpiredAnswerLink, InvalidAnswerLink, read_answer_token
 from annualclock.validators import content_type_for
@@ -41,7 +41,7 @@ def _check_year(year):
 
 def _kind_filter(request):
     kind = request.GET.get("kind", "")
-    return kind if kind in Kind.values else ""
+    return kind if kind in known_kinds() else ""
 
 
 def _year_context(request, year, *, view_name, title):
@@ -51,7 +51,7 @@ def _year_context(request, year, *, view_name, title):
     return {
         "year": year,
         "kind": kind,
-        "kind_label": Kind(kind).label if kind else "",
+        "kind_label": kind_style(kind).label if kind else "",
         "items": items,
         "kind_styles": all_kind_styles(),
         "previous_url": reverse(view_name, kwargs={"year": year - 1}) + query if year > FIRST_YEAR else "",
@@ -335,11 +335,11 @@ def material_download(request, meeting_pk, pk):
 @require_GET
 def ical_feed(request, kind=None):
     """The merged calendar as iCalendar: last year, this year and next year."""
-    if kind is not None and kind not in Kind.values:
+    if kind is not None and kind not in known_kinds():
         raise Http404(_("No such calendar."))
     this_year = timezone.localdate().year
     items = selectors.clock_items(dt.date(this_year - 1, 1, 1), dt.date(this_year + 2, 1, 1), kind=kind)
-    name = _("Annual clock") if kind is None else f"{_('Annual clock')}: {Kind(kind).label}"
+    name = _("Annual clock") if kind is None else f"{_('Annual clock')}: {kind_style(kind).label}"
     body = build_calendar(items, name=name, absolute_url=request.build_absolute_uri)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     filename = "annual-clock.ics" if kind is None else f"annual-clock-{kind}.ics"

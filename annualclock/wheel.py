@@ -22,9 +22,9 @@ from annualclock.selectors import ClockItem, display_month
 HUB = 62
 OUTER = 300
 LABEL_BAND = 250  # month names live between LABEL_BAND and OUTER
-RING_FIRST = 84
-RING_STEP = 23
-MARKER_RADIUS = 11
+RING_FIRST = 80
+RING_STEP = 21
+MARKER_RADIUS = 10
 MONTH_DEGREES = 30
 
 

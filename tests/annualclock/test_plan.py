@@ -10,7 +10,11 @@ from django.utils import translation
 from annualclock.calendar import entry_uid
 from annualclock.models import ENTRY_DATE_OUTSIDE_MONTH, ClockEntry, Kind
 from annualclock.selectors import clock_items, year_items
-from annualclock.services import clock_entries_copy_to_next_year, clock_entries_publish
+from annualclock.services import (
+    clock_entries_copy_to_next_year,
+    clock_entries_match_sources,
+    clock_entries_publish,
+)
 from tests.annualclock.factories import ClockEntryFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -180,3 +184,47 @@ def test_a_kind_filter_keeps_one_kind_and_unknown_kinds_count_as_other(other_sou
     assert [ci.item.title for ci in clock_items(dt.date(2027, 1, 1), dt.date(2028, 1, 1), kind="other")] == [
         "Lähellä.fi-koulutus"
     ]
+
+
+def test_matching_lets_the_one_dated_item_of_the_same_kind_and_month_stand_for_the_entry(other_source, staff):
+    planned = ClockEntryFactory(year=2027, month=3, kind=Kind.GRANT_APPLICATION_PERIOD, title="Avustushaku (maaliskuu)")
+    evening = ClockEntryFactory(year=2027, month=3, kind=Kind.ASSOCIATION_EVENING, title="Yhdistysilta")
+
+    matched = clock_entries_match_sources(entries=ClockEntry.objects.all(), by=staff)
+
+    assert matched == 1
+    planned.refresh_from_db()
+    assert planned.replaced_by_uid == "grant-round-1-opens@test"
+    assert planned.history.first().history_user == staff
+    assert {ci.item.title for ci in year_items(2027)} == {"Kulttuuriavustusten haku 2027", evening.title}
+    assert clock_entries_match_sources(entries=ClockEntry.objects.all()) == 0  # nothing left to match
+
+
+def test_matching_guesses_nothing_when_two_items_could_stand_for_the_entry(other_source):
+    from portal.registries import CalendarItem
+
+    other_source.append(
+        CalendarItem(
+            uid="grant-round-2@test",
+            title="Liikunta-avustukset",
+            start=dt.date(2027, 3, 15),
+            kind="grant_application_period",
+        )
+    )
+    ClockEntryFactory(year=2027, month=3, kind=Kind.GRANT_APPLICATION_PERIOD)
+
+    assert clock_entries_match_sources(entries=ClockEntry.objects.all()) == 0
+
+
+def test_association_events_from_the_registry_have_their_own_kind(other_source):
+    from portal.registries import CalendarItem
+
+    other_source.append(
+        CalendarItem(
+            uid="event-7@test", title="Karhujen kevätturnaus", start=dt.date(2027, 5, 8), kind="association_event"
+        )
+    )
+
+    [event] = clock_items(dt.date(2027, 5, 1), dt.date(2027, 6, 1), kind="association_event")
+
+    assert event.style.label == "Association's event" and event.style.symbol == "★"
