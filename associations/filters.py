@@ -113,10 +113,11 @@ class AssociationFilter(django_filters.FilterSet):
         return queryset.filter(Exists(through.objects.filter(association_id=OuterRef("pk"), language_id=value.pk)))
 
     def filter_has_agreement(self, queryset, name, value):
-        if value is None:
+        # A checkbox: ticked narrows to associations with a valid public agreement; unticked is no filter.
+        if not value:
             return queryset
         valid = PartnershipAgreement.objects.public().valid_on(timezone.localdate()).filter(association=OuterRef("pk"))
-        return queryset.filter(Exists(valid)) if value else queryset.exclude(Exists(valid))
+        return queryset.filter(Exists(valid))
 
 
 class EventFilter(django_filters.FilterSet):
