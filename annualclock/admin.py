@@ -152,10 +152,21 @@ class MeetingAdmin(SimpleHistoryAdmin):
         return render_to_string("annualclock/_answer_table.html", {"summary": selectors.answer_summary(meeting)})
 
     def save_model(self, request, obj, form, change):
-        warnings = services.meeting_save(meeting=obj, by=request.user)
+        result = services.meeting_save(meeting=obj, by=request.user)
         if not self._will_invite(form):  # otherwise the invitation's own warning says it
-            for warning in warnings:
+            for warning in result.warnings:
                 self.message_user(request, warning, messages.WARNING)
+        if result.change_mailed_to:
+            self.message_user(
+                request,
+                ngettext(
+                    "The meeting moved: %(count)s invited address was told.",
+                    "The meeting moved: %(count)s invited addresses were told.",
+                    result.change_mailed_to,
+                )
+                % {"count": result.change_mailed_to},
+                messages.INFO,
+            )
 
     @staticmethod
     def _will_invite(form):

@@ -159,11 +159,22 @@ def _lead_text(lead: dt.timedelta) -> str:
     return timeuntil(now + lead, now) if lead.total_seconds() > 0 else "0"
 
 
-def meeting_save(*, meeting: Meeting, by=None, now=None) -> list[str]:
-    """Validate and save a meeting (new or changed). Returns warnings for staff.
+# A change to these after the invitations went out is mailed to everyone invited.
+NOTIFIED_FIELDS = ("starts_at", "ends_at", "place", "online_url")
+
+
+@dataclass(frozen=True)
+class MeetingSaveResult:
+    warnings: list
+    change_mailed_to: int = 0  # how many invited addresses were told that the meeting moved
+
+
+def meeting_save(*, meeting: Meeting, by=None, now=None) -> MeetingSaveResult:
+    """Validate and save a meeting (new or changed), and say what staff should know.
 
     Seed 003: invitations go out at least 7 days ahead. A meeting saved uninvited that
-    starts sooner cannot meet the rule any more, and staff are told so at once.
+    starts sooner cannot meet the rule any more, and staff are told so at once. When an
+    invited meeting moves (time, place, link) before it starts, everyone invited is told.
     """
     now = now or timezone.now()
     meeting.full_clean()
@@ -171,12 +182,40 @@ def meeting_save(*, meeting: Meeting, by=None, now=None) -> list[str]:
         meeting.created_by = by
     _set_history_user(meeting, by)
     with transaction.atomic():
+        before = None
+        if meeting.pk is not None:
+            before = Meeting.objects.select_for_update().filter(pk=meeting.pk).values(*NOTIFIED_FIELDS).first()
         meeting.save()
+        changed = before is not None and any(before[f] != getattr(meeting, f) for f in NOTIFIED_FIELDS)
+        mailed = 0
+        if changed and meeting.invited_at is not None and not meeting.has_started(now):
+            mailed = _notify_change(meeting)
     warnings = []
     lead = meeting.starts_at - now
     if meeting.invited_at is None and dt.timedelta(0) < lead < INVITATION_LEAD_TIME:
         warnings.append(MEETING_STARTS_TOO_SOON % {"lead": _lead_text(lead)})
-    return warnings
+    return MeetingSaveResult(warnings=warnings, change_mailed_to=mailed)
+
+
+def _notify_change(meeting):
+    """Tell everyone invited that the meeting moved. One e-mail per address per saved change."""
+    change_id = meeting.history.values_list("history_id", flat=True).first()
+    queued = 0
+    for invitation in meeting.invitations.select_related("association"):
+        language = _recipient_language(invitation.language)
+        queued += (
+            notify(
+                key=f"annualclock-meeting-{meeting.pk}-changed-{change_id}-{invitation.pk}",
+                to=invitation.email,
+                template="annualclock-meeting-changed",
+                context=_meeting_email_context(
+                    meeting, association=invitation.association, email=invitation.email, language=language
+                ),
+                language=language,
+            )
+            is not None
+        )
+    return queued
 
 
 @dataclass(frozen=True)

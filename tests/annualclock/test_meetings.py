@@ -92,11 +92,11 @@ def test_saving_a_meeting_that_starts_within_7_days_warns_staff(working_group):
     meeting = MeetingFactory.build(forum=working_group, starts_at=timezone.now() + dt.timedelta(days=5, hours=1))
     meeting.ends_at = meeting.starts_at + dt.timedelta(hours=2)
 
-    warnings = meeting_save(meeting=meeting)
+    warnings = meeting_save(meeting=meeting).warnings
 
     assert len(warnings) == 1
     assert str(MEETING_STARTS_TOO_SOON).split("(")[0] in warnings[0]
-    assert meeting_save(meeting=MeetingFactory(forum=working_group)) == []  # 10 days ahead: fine
+    assert meeting_save(meeting=MeetingFactory(forum=working_group)).warnings == []  # 10 days ahead: fine
 
 
 def test_a_meeting_needs_a_place_or_an_online_link(working_group):
@@ -210,3 +210,33 @@ def test_the_day_before_those_attending_are_reminded_once(invitees, association,
     reminders = Notification.objects.filter(template="annualclock-meeting-day-before")
     assert {n.to for n in reminders} == {"secretary@karhut.example", "member@karhut.example"}
     assert all("2 " in n.body_text and meeting.title in n.body_text for n in reminders)
+
+
+def test_when_an_invited_meeting_moves_everyone_invited_is_told_once_per_change(invitees):
+    meeting = MeetingFactory(audience=invitees)
+    _result, meeting = invite(meeting)
+
+    meeting.title = "Uusi otsikko"
+    meeting_save(meeting=meeting)  # a new title alone mails nobody
+    assert not Notification.objects.filter(template="annualclock-meeting-changed").exists()
+
+    meeting.starts_at += dt.timedelta(hours=1)
+    meeting.ends_at += dt.timedelta(hours=1)
+    meeting_save(meeting=meeting)
+    meeting.place = "Porin pääkirjasto"
+    assert meeting_save(meeting=meeting).change_mailed_to == 3
+
+    changes = Notification.objects.filter(template="annualclock-meeting-changed")
+    assert changes.count() == 6  # two changes × three invited addresses
+    latest = changes.filter(to="secretary@karhut.example").order_by("-id").first()
+    assert "Porin pääkirjasto" in latest.body_text and "/fi/clock/answer/" in latest.body_text
+
+
+def test_moving_a_meeting_nobody_was_invited_to_mails_nobody(working_group):
+    meeting = MeetingFactory(forum=working_group)
+
+    meeting.starts_at += dt.timedelta(days=1)
+    meeting.ends_at += dt.timedelta(days=1)
+    meeting_save(meeting=meeting)
+
+    assert not Notification.objects.exists()
