@@ -82,6 +82,7 @@ def test_recipient_lists_give_each_address_once():
         registries._recipient_lists.pop("tests.audience")
 
 
+@pytest.mark.django_db
 def test_home_sections_render_in_order_and_hide_empty_ones(rf):
     registries.home_section("tests.second", order=2)(lambda request: ("b.html", {"x": 2}))
     registries.home_section("tests.first", order=1)(lambda request: ("a.html", {"x": 1}))
