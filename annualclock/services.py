@@ -209,7 +209,7 @@ def _notify_change(meeting):
                 to=invitation.email,
                 template="annualclock-meeting-changed",
                 context=_meeting_email_context(
-                    meeting, association=invitation.association, email=invitation.email, language=language
+                    meeting, association=invitation.association, invitation=invitation, language=language
                 ),
                 language=language,
             )
@@ -231,7 +231,7 @@ def _recipient_language(language):
     return language if language in codes else settings.LANGUAGE_CODE
 
 
-def _meeting_email_context(meeting, *, association=None, email="", language):
+def _meeting_email_context(meeting, *, association=None, invitation=None, language):
     with translation.override(language):
         context = {
             "meeting": meeting,
@@ -242,7 +242,9 @@ def _meeting_email_context(meeting, *, association=None, email="", language):
             "association": association,
         }
         if association is not None:
-            token = make_answer_token(meeting=meeting, association_id=association.pk, email=email)
+            token = make_answer_token(
+                meeting=meeting, association_id=association.pk, invitation_id=invitation.pk if invitation else None
+            )
             answer_url = _absolute(reverse("annualclock:answer", kwargs={"token": token}))
             context["answer_url"] = answer_url
             context["attending_url"] = f"{answer_url}?answer={MeetingResponse.Answer.ATTENDING}"
@@ -293,7 +295,9 @@ def meeting_invite(*, meeting: Meeting, by=None, now=None) -> InvitationResult:
                 to=email,
                 template="annualclock-meeting-invitation",
                 context={
-                    **_meeting_email_context(meeting, association=association, email=email, language=language),
+                    **_meeting_email_context(
+                        meeting, association=association, invitation=invitation, language=language
+                    ),
                     "name": recipient.name,
                 },
                 language=language,
@@ -339,7 +343,7 @@ def meeting_remind_silent(*, meeting: Meeting, by=None, now=None) -> int:
                 to=invitation.email,
                 template="annualclock-meeting-reminder",
                 context=_meeting_email_context(
-                    meeting, association=invitation.association, email=invitation.email, language=language
+                    meeting, association=invitation.association, invitation=invitation, language=language
                 ),
                 language=language,
             )

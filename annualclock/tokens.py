@@ -1,6 +1,7 @@
 """Signed answer links: whoever holds the link in an invitation e-mail answers for that association.
 
-The link names the meeting and the association and is signed with the site's secret
+The link names the meeting, the association and the invitation (no e-mail address: links end up
+in logs and forwarded mails) and is signed with the site's secret
 (``django.core.signing``), so it cannot be altered to answer for someone else. It expires when
 the meeting starts — the meeting's current start, so moving the meeting keeps the links valid.
 """
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from django.core import signing
 from django.utils import timezone
 
-from annualclock.models import Meeting
+from annualclock.models import Meeting, MeetingInvitation
 from associations.models import Association
 
 SALT = "annualclock.meeting-answer"
@@ -32,18 +33,22 @@ class ExpiredAnswerLink(Exception):
 class AnswerLink:
     meeting: Meeting
     association: Association
-    email: str
+    invitation: MeetingInvitation | None
+
+    @property
+    def email(self):
+        return self.invitation.email if self.invitation else ""
 
 
-def make_answer_token(*, meeting, association_id, email=""):
-    return signing.dumps({"m": meeting.pk, "a": association_id, "e": email}, salt=SALT, compress=True)
+def make_answer_token(*, meeting, association_id, invitation_id=None):
+    return signing.dumps({"m": meeting.pk, "a": association_id, "i": invitation_id}, salt=SALT, compress=True)
 
 
 def read_answer_token(token, *, now=None) -> AnswerLink:
     """The meeting and association a token answers for; raises if forged or expired."""
     try:
         payload = signing.loads(token, salt=SALT)
-        meeting_id, association_id, email = int(payload["m"]), int(payload["a"]), str(payload.get("e", ""))
+        meeting_id, association_id, invitation_id = int(payload["m"]), int(payload["a"]), payload.get("i")
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise InvalidAnswerLink(token) from None
     meeting = Meeting.objects.with_forum().filter(pk=meeting_id).first()
@@ -52,4 +57,7 @@ def read_answer_token(token, *, now=None) -> AnswerLink:
         raise InvalidAnswerLink(token)
     if meeting.has_started(now or timezone.now()):
         raise ExpiredAnswerLink(meeting)
-    return AnswerLink(meeting=meeting, association=association, email=email)
+    invitation = None
+    if invitation_id is not None:
+        invitation = MeetingInvitation.objects.filter(pk=invitation_id, meeting=meeting).first()
+    return AnswerLink(meeting=meeting, association=association, invitation=invitation)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from annualclock.forms import ANSWER_NOT_YOUR_ASSOCIATION
-from annualclock.models import MeetingResponse
+from annualclock.models import MeetingInvitation, MeetingResponse
 from annualclock.services import ANSWER_CLOSED, ANSWER_NEEDS_PEOPLE
 from annualclock.tokens import SALT, make_answer_token
 from annualclock.views import ANSWER_LINK_EXPIRED, ANSWER_LINK_INVALID
@@ -19,8 +19,10 @@ from tests.annualclock.factories import MeetingFactory, MeetingResponseFactory
 pytestmark = pytest.mark.django_db
 
 
-def answer_url(meeting, association, email="secretary@karhut.example"):
-    token = make_answer_token(meeting=meeting, association_id=association.pk, email=email)
+def answer_url(meeting, association, invitation=None):
+    token = make_answer_token(
+        meeting=meeting, association_id=association.pk, invitation_id=invitation.pk if invitation else None
+    )
     return reverse("annualclock:answer", kwargs={"token": token})
 
 
@@ -39,7 +41,10 @@ def test_the_link_opens_the_answer_preselected_and_changes_nothing_until_sent(cl
 
 def test_attending_two_people_from_the_email_link(client, association):
     meeting = MeetingFactory(capacity=40)
-    url = answer_url(meeting, association)
+    invitation = MeetingInvitation.objects.create(
+        meeting=meeting, email="secretary@karhut.example", association=association
+    )
+    url = answer_url(meeting, association, invitation)
 
     response = client.post(url, {"answer": "attending", "attendees": "2", "names": "Anna\nBertta"}, follow=True)
 
