@@ -28,6 +28,11 @@ def stalled_after_seconds():
     return getattr(settings, "NEWSLETTER_STALLED_AFTER", 120)
 
 
+def synchronous_commit():
+    """Wait for the disk at every delivery mark (see services._quick_commits). Off by default."""
+    return getattr(settings, "NEWSLETTER_SYNCHRONOUS_COMMIT", False)
+
+
 def from_email():
     return getattr(settings, "NEWSLETTER_FROM_EMAIL", settings.DEFAULT_FROM_EMAIL)
 

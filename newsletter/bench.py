@@ -1,0 +1,215 @@
+"""Benchmark: one issue to 10,000 subscribers through one Celery worker into a local SMTP sink.
+
+``manage.py bench --only newsletter`` (part of ``make bench``). The sink is aiosmtpd in its own
+process; the worker is one Celery worker process (solo pool) on the configured broker and
+database, as in production. Measured:
+
+- ``start_seconds``: scheduled → sending, i.e. writing the 10,000 Delivery rows;
+- ``messages_per_second``: messages accepted by the sink per second of sending (first to last);
+- ``end_to_end_seconds``: from "send" to the issue marked sent;
+- the worker's resident memory (RSS) when ready, at the end and at its peak: it must stay flat.
+
+The benchmark's subscribers (``@bench.invalid``) and its issue are removed afterwards. Run it
+with no other Celery worker consuming the same broker.
+"""
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from newsletter import conf, services
+from newsletter.models import Delivery, Issue, Subscriber, SubscriberTopic, Topic
+from newsletter.smtpsink import free_port, wait_for_port
+
+SUBSCRIBERS = 10_000
+DOMAIN = "bench.invalid"
+SUBJECT = "Benchmark: Yhdistysuutiset"
+BODY = """## Ajankohtaista
+
+Kevään **avustushaku** alkaa helmikuussa. Hakuaika on 1.2.–28.2.2027. [Lue lisää](https://www.pori.fi/).
+
+## Tulevat tapahtumat
+
+- **12.3.2027** Yhdistysilta: vapaaehtoistoiminnan uudet muodot, Porin kaupungintalo
+- **24.3.2027** Yhdistysyhteistyöryhmän kokous
+- **15.4.2027** Seuraparlamentti
+
+## Tilat
+
+Yhteiskäyttötilojen kevätkauden vuorot ovat haettavissa. Koulujen liikuntasalit ovat
+yhdistysten käytössä arki-iltaisin ja viikonloppuisin.
+"""
+
+
+def _rss_kib(pid):
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def _database_url():
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _cleanup():
+    Issue.objects.filter(subject=SUBJECT).delete()
+    Subscriber.objects.filter(email__endswith=f"@{DOMAIN}").delete()
+
+
+def _make_subscribers(count):
+    now = timezone.now()
+    rows = Subscriber.objects.bulk_create(
+        [
+            Subscriber(
+                email=f"reader{i}@{DOMAIN}",
+                language="fi",
+                method=Subscriber.Method.DOUBLE_OPT_IN,
+                consent_version="bench",
+                requested_at=now - dt.timedelta(days=2),
+                confirmed_at=now - dt.timedelta(days=1),
+            )
+            for i in range(count)
+        ],
+        batch_size=2000,
+    )
+    SubscriberTopic.objects.bulk_create(
+        [SubscriberTopic(subscriber=s, topic=Topic.GRANTS) for s in rows], batch_size=5000
+    )
+
+
+def _start_worker(smtp_port, log):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DJANGO_ENV": "development",
+        "DEBUG": "false",  # DEBUG keeps every query in memory: not what production runs
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "LOG_LEVEL": "INFO",
+        "PYTHONWARNINGS": "ignore",
+    }
+    celery = Path(sys.executable).parent / "celery"
+    command = [str(celery), "-A", "portal", "worker", "--pool=solo", "-l", "INFO", "-n", f"bench-{os.getpid()}@%h"]
+    command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+    return subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=log, start_new_session=True)
+
+
+def _wait(condition, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"Benchmark timed out waiting for {what}.")
+
+
+def run(*, stdout, subscribers=SUBSCRIBERS):
+    from portal.celery import app as celery_app
+
+    if celery_app.conf.task_always_eager:
+        raise RuntimeError("The benchmark needs a real broker: CELERY_TASK_ALWAYS_EAGER must be off.")
+    _cleanup()
+    stdout.write(f"  newsletter: {subscribers} subscribers …")
+    _make_subscribers(subscribers)
+    issue = Issue.objects.create(
+        subject=SUBJECT,
+        preheader="Avustushaut ja yhdistysillat",
+        body=BODY,
+        language="fi",
+        year=2027,
+        quarter=1,
+        topics=[Topic.GRANTS],
+    )
+    smtp_port = free_port()
+    sink = subprocess.Popen(
+        [sys.executable, "-m", "newsletter.smtpsink", "--port", str(smtp_port)],
+        cwd=settings.BASE_DIR,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    log = tempfile.NamedTemporaryFile(prefix="newsletter-bench-worker-", suffix=".log", delete=False)  # noqa: SIM115
+    worker = None
+    try:
+        if not wait_for_port(smtp_port):
+            raise RuntimeError("The SMTP sink did not start.")
+        worker = _start_worker(smtp_port, log)
+        _wait(lambda: b" ready." in Path(log.name).read_bytes(), 60, "the worker to start")
+        rss_ready = _rss_kib(worker.pid)
+        rss_peak = rss_ready or 0
+
+        services.issue_schedule(issue=issue, at=timezone.now())
+        started = time.monotonic()
+        services.issue_start_sending(issue_id=issue.pk)
+        start_seconds = time.monotonic() - started
+        stdout.write(f"  newsletter: {subscribers} deliveries written in {start_seconds:.2f} s; sending …")
+
+        def done():
+            nonlocal rss_peak
+            rss_peak = max(rss_peak, _rss_kib(worker.pid) or 0)
+            if worker.poll() is not None:
+                raise RuntimeError(f"The worker exited; see {log.name}")
+            return Issue.objects.filter(pk=issue.pk, state=Issue.State.SENT).exists()
+
+        _wait(done, 900, "the issue to be sent")
+        end_to_end = time.monotonic() - started
+        rss_end = _rss_kib(worker.pid)
+        sent = Delivery.objects.filter(issue=issue, status=Delivery.Status.SENT)
+        first, last = (
+            sent.order_by("sent_at").values_list("sent_at", flat=True).first(),
+            sent.order_by("-sent_at").values_list("sent_at", flat=True).first(),
+        )
+        delivered = sent.count()
+        sending_seconds = (last - first).total_seconds() if first and last else 0.0
+    finally:
+        if worker is not None and worker.poll() is None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+        sink.terminate()
+        sink_out, _ = sink.communicate(timeout=20)
+        log.close()
+        _cleanup()
+    sink_stats = json.loads(sink_out.strip().splitlines()[-1]) if sink_out.strip() else {}
+    result = {
+        "subscribers": subscribers,
+        "delivered": delivered,
+        "sink_messages": sink_stats.get("messages"),
+        "sink_repeated_recipients": sink_stats.get("repeated"),
+        "start_seconds": round(start_seconds, 2),
+        "sending_seconds": round(sending_seconds, 2),
+        "end_to_end_seconds": round(end_to_end, 2),
+        "messages_per_second": round(delivered / sending_seconds, 1) if sending_seconds else None,
+        "end_to_end_messages_per_second": round(delivered / end_to_end, 1),
+        "worker_rss_kib_ready": rss_ready,
+        "worker_rss_kib_end": rss_end,
+        "worker_rss_kib_peak": rss_peak,
+        "database": connection.vendor,
+        "batch_size": conf.batch_size(),
+    }
+    stdout.write(
+        f"  newsletter: {delivered} messages, {result['messages_per_second']}/s while sending "
+        f"({result['end_to_end_messages_per_second']}/s end to end); worker RSS "
+        f"{rss_ready} → {rss_end} KiB (peak {rss_peak})"
+    )
+    return result
