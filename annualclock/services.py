@@ -355,12 +355,17 @@ def _email_key(email):
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
 
 
+REMINDERS_FROM_HOUR = 8  # local time: nobody is mailed at night, even though beat runs hourly
+
+
 def meetings_send_day_before_reminders(*, now=None) -> int:
     """The day before a meeting, remind those who said they attend. Idempotent by outbox key.
 
     Reminded: everyone invited on behalf of an attending association and whoever answered.
     """
     now = now or timezone.now()
+    if timezone.localtime(now).hour < REMINDERS_FROM_HOUR:
+        return 0
     tomorrow = timezone.localdate(now) + dt.timedelta(days=1)
     tz = timezone.get_current_timezone()
     window_start = dt.datetime.combine(tomorrow, dt.time.min, tzinfo=tz)

@@ -22,6 +22,7 @@ from annualclock.services import (
     meeting_invite,
     meeting_remind_silent,
     meeting_save,
+    meetings_send_day_before_reminders,
 )
 from annualclock.tokens import read_answer_token
 from portal.models import Notification
@@ -198,16 +199,20 @@ def test_reminders_go_only_to_the_silent_and_once_a_day(invitees, association, o
 
 
 def test_the_day_before_those_attending_are_reminded_once(invitees, association, other_association, association_member):
+    tz = timezone.get_current_timezone()
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    starts_at = dt.datetime.combine(tomorrow, dt.time(17), tzinfo=timezone.get_current_timezone())
+    starts_at = dt.datetime.combine(tomorrow, dt.time(17), tzinfo=tz)
     meeting = MeetingFactory(audience=invitees, starts_at=starts_at, ends_at=starts_at + dt.timedelta(hours=2))
     invite(meeting, now=starts_at - dt.timedelta(days=8))
     answer(meeting, association, attendees=2, user=association_member, email=association_member.email)
     answer(meeting, other_association, NOT_ATTENDING, attendees=0)
     MeetingFactory(starts_at=starts_at + dt.timedelta(days=1))  # the day after tomorrow: not yet
+    at_night = dt.datetime.combine(timezone.localdate(), dt.time(3), tzinfo=tz)
+    in_the_morning = dt.datetime.combine(timezone.localdate(), dt.time(10), tzinfo=tz)
 
-    assert tasks.send_meeting_reminders() == 2
-    assert tasks.send_meeting_reminders() == 0
+    assert meetings_send_day_before_reminders(now=at_night) == 0  # nobody is mailed at night
+    assert meetings_send_day_before_reminders(now=in_the_morning) == 2
+    assert meetings_send_day_before_reminders(now=in_the_morning + dt.timedelta(hours=1)) == 0  # beat runs hourly
 
     reminders = Notification.objects.filter(template="annualclock-meeting-day-before")
     assert {n.to for n in reminders} == {"secretary@karhut.example", "member@karhut.example"}
@@ -242,3 +247,8 @@ def test_moving_a_meeting_nobody_was_invited_to_mails_nobody(working_group):
     meeting_save(meeting=meeting)
 
     assert not Notification.objects.exists()
+
+
+def test_beat_runs_the_reminder_task(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["annualclock-meeting-reminders"]
+    assert entry["task"] == tasks.send_meeting_reminders.name
