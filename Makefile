@@ -35,7 +35,7 @@ run: install compilemessages
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) collectstatic --no-input -v 0
 	$(MANAGE) demo_data
-	$(MANAGE) ensure_admin
+	$(MANAGE) ensure_admin --site-url http://$(HOST)
 	@echo "Starting a Celery worker with beat on kombu's filesystem transport (log: var/celery.log)"
 	$(BIN)/celery -A portal worker -B --pool=solo --loglevel=INFO --schedule=var/celerybeat-schedule > var/celery.log 2>&1 & \
 	  trap "kill $$! 2>/dev/null" EXIT; \

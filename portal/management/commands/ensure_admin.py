@@ -24,9 +24,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--email", default=None, help="The admin's e-mail (default admin@<CITY>.example).")
+        parser.add_argument("--site-url", default=None, help="The address to print (default SITE_URL).")
 
     @transaction.atomic
-    def handle(self, *args, email=None, **options):
+    def handle(self, *args, email=None, site_url=None, **options):
         email = (email or admin_email()).lower()
         password = secrets.token_urlsafe(12)
         user_model = get_user_model()
@@ -47,7 +48,7 @@ class Command(BaseCommand):
 
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Admin user " + ("created" if created else "ready, with a new password")))
-        self.stdout.write(f"  Sign in at  {settings.SITE_URL}/admin/")
+        self.stdout.write(f"  Sign in at  {(site_url or settings.SITE_URL).rstrip('/')}/admin/")
         self.stdout.write(f"  E-mail      {email}")
         self.stdout.write(f"  Password    {password}")
         self.stdout.write(
