@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -147,6 +148,7 @@ def subscribe_account(request):
     return redirect("newsletter:subscribe")
 
 
+@never_cache  # personal pages reached by a signed link: never kept in a shared cache
 @require_http_methods(["GET", "POST"])
 def confirm(request, token):
     """Double opt-in, step two. GET only shows a button: link scanners must not confirm."""
@@ -187,6 +189,7 @@ def _subscriber_from_manage_token(token):
     return Subscriber.objects.prefetch_related("topics").filter(pk=subscriber_id).first()
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def preferences(request, token):
     """Change language and topics without an account, from the link in every message."""
@@ -226,6 +229,7 @@ def preferences(request, token):
     )
 
 
+@never_cache
 @csrf_exempt  # RFC 8058: the mail program POSTs without a cookie; the signed token authorises it.
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):

@@ -63,8 +63,10 @@ def test_a_forged_management_link_gets_a_clear_message_and_changes_nothing(clien
 def test_the_unsubscribe_link_shows_one_button_and_offers_preferences_but_changes_nothing(client, subscriber):
     token = manage_token(subscriber)
 
-    page = client.get(f"/en/newsletter/unsubscribe/{token}/").content.decode()
+    response = client.get(f"/en/newsletter/unsubscribe/{token}/")
+    page = response.content.decode()
 
+    assert "no-store" in response["Cache-Control"]  # a personal page: never in a shared cache
     main = page[page.index("<main") : page.index("</main>")]
     assert main.count("<button") == 1
     assert "Unsubscribe</button>" in main
