@@ -13,9 +13,10 @@ from portal.registries import indicator
     "annualclock.working_group_meetings",
     label=_("Meetings of the cooperation working group"),
     unit=_("meetings"),
-    description=_("Yhdistysyhteistyöryhmän kokousten määrä/vuosi: meetings held in the year."),
+    description=_("Meetings of the cooperation working group held in the year."),
 )
 def working_group_meetings(year):
+    """Seed 000: "Yhdistysyhteistyöryhmän kokousten määrä/vuosi"."""
     return selectors.meetings_held(year, forum_kind=Forum.Kind.WORKING_GROUP).count()
 
 
@@ -26,6 +27,7 @@ def working_group_meetings(year):
     description=_("Matters furthering cooperation with associations handled by the working group in the year."),
 )
 def matters_handled(year):
+    """Seed 000: "Yhdistysyhteistyöryhmässä käsiteltyjen yhdistysyhteistyötä edistävien asioiden määrä/vuosi"."""
     meetings = selectors.meetings_held(year, forum_kind=Forum.Kind.WORKING_GROUP)
     return meetings.aggregate(total=Sum("matters_handled"))["total"] or 0
 
@@ -34,9 +36,10 @@ def matters_handled(year):
     "annualclock.sports_parliament_meetings",
     label=_("Seuraparlamentti meetings"),
     unit=_("meetings"),
-    description=_("Seuraparlamentin kokoontumiskerrat/vuosi."),
+    description=_("Times Seuraparlamentti, the city's forum with sports clubs, met in the year."),
 )
 def sports_parliament_meetings(year):
+    """Seed 000: "Seuraparlamentin kokoontumiskerrat/vuosi"."""
     return selectors.meetings_held(year, forum_kind=Forum.Kind.SPORTS_PARLIAMENT).count()
 
 
@@ -44,9 +47,10 @@ def sports_parliament_meetings(year):
     "annualclock.association_evenings",
     label=_("Association evenings"),
     unit=_("evenings"),
-    description=_("Yhdistysiltojen määrä/vuosi: association evenings held in the year."),
+    description=_("Association evenings the city held in the year."),
 )
 def association_evenings(year):
+    """Seed 000: "Yhdistysiltojen määrä/vuosi"."""
     return selectors.meetings_held(year, forum_kind=Forum.Kind.ASSOCIATION_EVENING).count()
 
 
