@@ -122,6 +122,10 @@ class IssueAdmin(SimpleHistoryAdmin):
             )
         )
 
+    def view_on_site(self, obj):
+        """Only a sent issue has a public page."""
+        return obj.get_absolute_url() if obj.state == Issue.State.SENT else None
+
     @admin.display(description=gettext_lazy("quarter"), ordering="year")
     def quarter_label(self, obj):
         return obj.quarter_label
