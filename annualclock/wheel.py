@@ -87,6 +87,7 @@ class Month:
     path: str
     label_x: float
     label_y: float
+    label_rotate: float  # along the rim, upright on the lower half
     is_current: bool
     count: int
     markers: list = field(default_factory=list)
@@ -141,13 +142,15 @@ def build_wheel(year: int, items: list[ClockItem], *, list_url: str, today: dt.d
     months = []
     for number in range(1, 13):
         start_deg = (number - 1) * MONTH_DEGREES
-        label_x, label_y = _point((LABEL_BAND + OUTER) / 2, start_deg + MONTH_DEGREES / 2)
+        middle = start_deg + MONTH_DEGREES / 2
+        label_x, label_y = _point((LABEL_BAND + OUTER) / 2, middle)
         month = Month(
             number=number,
             name=str(month_name(number)),
             path=_sector_path(start_deg, start_deg + MONTH_DEGREES, HUB, OUTER),
             label_x=label_x,
             label_y=label_y,
+            label_rotate=middle - 180 if 90 < middle < 270 else middle,
             is_current=(today.year == year and today.month == number),
             count=0,
         )
