@@ -13,10 +13,15 @@ from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association, Event, FieldOfActivity, Language, PartnershipAgreement
 from associations.search import SEARCH_MAX_LENGTH, SEARCH_TOO_LONG, search_associations
+from associations.widgets import FastSelect, FilterModelChoiceField
 from portal.models import AgeGroup, ServiceArea
 
 
-class FieldOfActivityChoiceField(forms.ModelChoiceField):
+class FastModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = FilterModelChoiceField
+
+
+class FieldOfActivityChoiceField(FilterModelChoiceField):
     def label_from_instance(self, obj):
         # Subfields are indented under their main field in the select.
         return f"– {obj.name}" if obj.parent_id else obj.name
@@ -46,7 +51,10 @@ class AssociationFilter(django_filters.FilterSet):
         help_text=_("Name or words in the description. Small typos are fine."),
     )
     prh_class = django_filters.ChoiceFilter(
-        label=_("PRH class"), choices=Association.PRHClass.choices, empty_label=_("All classes")
+        label=_("PRH class"),
+        choices=Association.PRHClass.choices,
+        empty_label=_("All classes"),
+        widget=FastSelect,
     )
     field = FieldOfActivityFilter(
         label=_("Field of activity"),
@@ -54,23 +62,25 @@ class AssociationFilter(django_filters.FilterSet):
         method="filter_field",
         empty_label=_("All fields"),
     )
-    service_area = django_filters.ModelChoiceFilter(
+    service_area = FastModelChoiceFilter(
         label=_("Service area"),
         queryset=ServiceArea.objects.all(),
         method="filter_service_area",
         empty_label=_("All areas"),
     )
-    age_group = django_filters.ModelChoiceFilter(
+    age_group = FastModelChoiceFilter(
         label=_("Age group"), queryset=AgeGroup.objects.all(), method="filter_age_group", empty_label=_("All ages")
     )
-    language = django_filters.ModelChoiceFilter(
+    language = FastModelChoiceFilter(
         label=_("Language"),
         queryset=Language.objects.all(),
         to_field_name="code",
         method="filter_language",
         empty_label=_("All languages"),
     )
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Association.Kind.choices, empty_label=_("All kinds"))
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Association.Kind.choices, empty_label=_("All kinds"), widget=FastSelect
+    )
     has_agreement = django_filters.BooleanFilter(
         label=_("Has a partnership agreement"),
         method="filter_has_agreement",
@@ -86,8 +96,14 @@ class AssociationFilter(django_filters.FilterSet):
         self.filters["field"].queryset = fields_of_activity_in_tree_order()
         self.form.fields["field"].queryset = self.filters["field"].queryset
 
+    def filter_queryset(self, queryset):
+        # The search goes last: its fuzzy step asks whether the *filtered* set has exact matches.
+        text = self.form.cleaned_data.get("q")
+        queryset = super().filter_queryset(queryset)
+        return search_associations(queryset, text) if text else queryset
+
     def filter_search(self, queryset, name, value):
-        return search_associations(queryset, value)
+        return queryset  # applied in filter_queryset, after the other filters
 
     def filter_field(self, queryset, name, value):
         # A main field matches associations in any of its subfields too.
@@ -127,7 +143,9 @@ class EventFilter(django_filters.FilterSet):
         max_length=SEARCH_MAX_LENGTH,
         error_messages={"max_length": SEARCH_TOO_LONG},
     )
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Event.Kind.choices, empty_label=_("All"))
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Event.Kind.choices, empty_label=_("All"), widget=FastSelect
+    )
     start = django_filters.DateFilter(
         label=_("From"), method="filter_start", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -138,7 +156,7 @@ class EventFilter(django_filters.FilterSet):
         method="filter_field",
         empty_label=_("All fields"),
     )
-    service_area = django_filters.ModelChoiceFilter(
+    service_area = FastModelChoiceFilter(
         label=_("Service area"),
         queryset=ServiceArea.objects.all(),
         method="filter_service_area",

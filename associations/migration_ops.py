@@ -36,3 +36,30 @@ class PostgresOnlyIndex(Operation):
     @property
     def migration_name_fragment(self):
         return f"{self.model_name.lower()}_{self.index.name.lower()}"
+
+
+class PostgresOnlySQL(Operation):
+    """Raw SQL that runs only on PostgreSQL (for objects the model state does not describe)."""
+
+    reversible = True
+
+    def __init__(self, sql, reverse_sql):
+        self.sql = sql
+        self.reverse_sql = reverse_sql
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(self.sql)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(self.reverse_sql)
+
+    def deconstruct(self):
+        return self.__class__.__name__, [], {"sql": self.sql, "reverse_sql": self.reverse_sql}
+
+    def describe(self):
+        return "Raw SQL (PostgreSQL only)"

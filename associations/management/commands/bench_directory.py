@@ -1,0 +1,60 @@
+"""``manage.py bench_directory``: time the public directory on the current database.
+
+Requests go through the whole Django stack (middleware, view, search, templates) with the test
+client; the figure is the median (and p95) over ``--requests`` requests after a warm-up, plus the
+number of SQL queries per request. Prints one JSON object.
+"""
+
+import json
+import statistics
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from associations.models import Association
+from portal.models import ServiceArea
+
+SCENARIOS = {
+    "search_and_two_filters": lambda area: {"q": "palloseura", "prh_class": "sports", "service_area": area},
+    "misspelt_search": lambda area: {"q": "Porin Palloseuar"},
+    "two_filters": lambda area: {"prh_class": "culture", "service_area": area},
+    "first_page": lambda area: {},
+}
+
+
+class Command(BaseCommand):
+    help = "Measure the association directory's response time on this database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--requests", type=int, default=50)
+        parser.add_argument("--warmup", type=int, default=5)
+
+    def handle(self, *args, requests, warmup, **options):
+        client = Client()
+        area = ServiceArea.objects.order_by("order", "pk").values_list("pk", flat=True)[1]
+        results = {"associations": Association.objects.count(), "requests": requests}
+        for name, params in SCENARIOS.items():
+            query = params(area)
+            for _ in range(warmup):
+                client.get("/fi/associations/", query)
+            timings = []
+            for _ in range(requests):
+                reset_queries()
+                started = time.perf_counter()
+                response = client.get("/fi/associations/", query)
+                timings.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get("/fi/associations/", query)
+            timings.sort()
+            results[name] = {
+                "params": query,
+                "median_ms": round(statistics.median(timings), 1),
+                "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 1),
+                "queries": len(queries),
+                "found": response.content.decode().count('class="card association-card"'),
+            }
+        self.stdout.write(json.dumps(results))
