@@ -1,13 +1,6 @@
 import pytest
-from django.contrib.auth.models import Permission
 
-REGISTRY_MODELS = ("association", "membership", "event", "partnershipagreement", "partnershipreview")
-
-
-def grant_registry_permissions(group):
-    """The permissions the city gives its staff groups for the registry in the admin."""
-    perms = Permission.objects.filter(content_type__app_label="associations", content_type__model__in=REGISTRY_MODELS)
-    group.permissions.add(*perms)
+from tests.associations.utils import grant_registry_permissions
 
 
 @pytest.fixture
