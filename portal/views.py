@@ -81,12 +81,15 @@ def contact_list(request):
         {
             "filter": filterset,
             "contacts": contacts,
+            "content_language": settings.LANGUAGE_CODE,
             "breadcrumbs": [(_("Who do I ask?"), "")],
         },
     )
 
 
 def forum_list(request):
+    """Cooperation bodies, then networks. Their texts are written in the site's default language
+    (``content_language``), which the templates mark with ``lang`` for screen readers."""
     forums = list(filters.forum_list())
     return render(
         request,
@@ -94,6 +97,7 @@ def forum_list(request):
         {
             "bodies": [forum for forum in forums if forum.kind != Forum.Kind.NETWORK],
             "networks": [forum for forum in forums if forum.kind == Forum.Kind.NETWORK],
+            "content_language": settings.LANGUAGE_CODE,
             "breadcrumbs": [(_("Forums and networks"), "")],
         },
     )
@@ -108,6 +112,7 @@ def forum_detail(request, slug):
         "portal/forum_detail.html",
         {
             "forum": forum,
+            "content_language": settings.LANGUAGE_CODE,
             "breadcrumbs": [(_("Forums and networks"), reverse("portal:forums")), (forum.name, "")],
         },
     )

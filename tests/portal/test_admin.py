@@ -33,7 +33,9 @@ EDITABLE = {
 
 @pytest.fixture
 def admin_client(db, client_for):
-    return client_for(make_staff(None, "root@city.example", superuser=True))
+    client = client_for(make_staff(None, "root@city.example", superuser=True))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the admin has no language prefix
+    return client
 
 
 def admin_url(model, view, *args):
