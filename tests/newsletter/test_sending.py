@@ -42,13 +42,16 @@ def test_an_issue_goes_once_to_each_subscriber_of_its_language(django_capture_on
 
 
 def test_every_message_has_one_click_unsubscribe_headers_and_both_parts(django_capture_on_commit_callbacks):
-    reader = SubscriberFactory(email="reader@example.org", language="fi")
-    issue = send(IssueFactory(subject="Yhdistysuutiset 4/2026", language="fi"), django_capture_on_commit_callbacks)
+    reader = SubscriberFactory(email="reader@example.org", language="en")  # the frame is in the reader's language
+    issue = send(
+        IssueFactory(subject="Yhdistysuutiset 4/2026", language="fi", all_languages=True),
+        django_capture_on_commit_callbacks,
+    )
 
     message = mail.outbox[0]
     assert message.subject == "Yhdistysuutiset 4/2026"
     unsubscribe, mailto = message.extra_headers["List-Unsubscribe"].split(", ")
-    assert unsubscribe.startswith("<https://portal.example/fi/newsletter/unsubscribe/")
+    assert unsubscribe.startswith("<https://portal.example/en/newsletter/unsubscribe/")
     assert read_manage_token(unsubscribe.rstrip(">/").rsplit("/", 1)[1]) == reader.pk
     assert mailto == "<mailto:yhdistysyhteistyo@pori.fi?subject=unsubscribe>"
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -61,7 +64,11 @@ def test_every_message_has_one_click_unsubscribe_headers_and_both_parts(django_c
     assert unsubscribe.strip("<>") in html and unsubscribe.strip("<>") in message.body
     assert "Kevään **avustushaku** alkaa helmikuussa." in message.body
     assert "<style" not in html  # styles are inline: mail programs drop style blocks
-    assert "tracking" in message.body  # the footer says there is none
+    assert "This message has no tracking" in message.body  # the footer, in the reader's language
+    assert (
+        '<html lang="en">' in html
+        and '<h1 style="margin:0 0 16px;font-size:26px;line-height:1.25;color:#003a70;" lang="fi">' in html
+    )
 
 
 def test_the_body_is_sanitised(django_capture_on_commit_callbacks):
