@@ -107,6 +107,7 @@ def test_ensure_admin_creates_a_verified_superuser_and_prints_a_working_password
     assert EmailAddress.objects.get(user=user, email="admin@pori.example").verified
     assert "admin@pori.example" in text
     assert "authenticator app (TOTP" in text
+    assert "before the admin opens" in text
 
 
 @pytest.mark.django_db

@@ -52,8 +52,9 @@ class Command(BaseCommand):
         self.stdout.write(f"  E-mail      {email}")
         self.stdout.write(f"  Password    {password}")
         self.stdout.write(
-            "  Staff must use two-factor authentication: at the first sign-in you are asked to set up\n"
-            "  an authenticator app (TOTP, e.g. FreeOTP, Aegis or Google Authenticator) before the admin\n"
-            "  opens. Keep the recovery codes it shows. Each run of this command sets a new password."
+            "  Staff must use two-factor authentication: at the first sign-in you confirm the password\n"
+            "  once more and set up an authenticator app (TOTP, e.g. FreeOTP, Aegis or Google\n"
+            "  Authenticator) before the admin opens. Keep the recovery codes it shows.\n"
+            "  Each run of this command sets a new password."
         )
         self.stdout.write("")
