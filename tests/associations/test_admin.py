@@ -1,0 +1,75 @@
+import pytest
+
+from associations.models import Association, Event, Membership
+from tests.associations.factories import EventFactory
+from tests.factories import AssociationFactory, UserFactory
+
+
+@pytest.fixture
+def pending_claim(association):
+    return Membership.objects.create(
+        user=UserFactory(email="applicant@example.org"), association=association, state="pending", role="admin"
+    )
+
+
+def test_staff_approve_a_representative_with_an_admin_action(client_for, staff, pending_claim, outbox):
+    response = client_for(staff).post(
+        "/admin/associations/membership/", {"action": "approve", "_selected_action": [pending_claim.pk]}
+    )
+    assert response.status_code == 302
+    pending_claim.refresh_from_db()
+    assert pending_claim.state == "approved" and pending_claim.approved_by == staff
+    assert outbox(template="membership-approved")[0].to == "applicant@example.org"
+
+
+def test_the_reject_action_asks_for_a_reason_and_mails_it(client_for, staff, pending_claim, outbox):
+    client = client_for(staff)
+    first = client.post("/admin/associations/membership/", {"action": "reject", "_selected_action": [pending_claim.pk]})
+    assert first.status_code == 200
+    assert 'name="reason"' in first.content.decode()
+    pending_claim.refresh_from_db()
+    assert pending_claim.state == "pending"
+    client.post(
+        "/admin/associations/membership/",
+        {"action": "reject", "_selected_action": [pending_claim.pk], "apply": "1", "reason": "Ei tunnistettu."},
+    )
+    pending_claim.refresh_from_db()
+    assert (pending_claim.state, pending_claim.decision_reason) == ("rejected", "Ei tunnistettu.")
+    assert "Ei tunnistettu." in outbox(template="membership-rejected")[0].body_text
+
+
+def test_staff_moderate_new_entries_and_events_in_the_admin(client_for, staff, outbox):
+    entry = AssociationFactory(name="Uusi ry", moderation_state="pending")
+    event = EventFactory(moderation_state="pending", created_by=UserFactory(email="poster@example.org"))
+    client = client_for(staff)
+    client.post("/admin/associations/association/", {"action": "approve", "_selected_action": [entry.pk]})
+    client.post("/admin/associations/event/", {"action": "approve", "_selected_action": [event.pk]})
+    assert Association.objects.get(pk=entry.pk).moderation_state == "approved"
+    assert Event.objects.get(pk=event.pk).moderation_state == "approved"
+    assert outbox(template="event-approved")[0].to == "poster@example.org"
+
+
+def test_staff_see_the_history_of_a_profile(client_for, staff, association):
+    association.description = "Muutettu"
+    association.save()
+    response = client_for(staff).get(f"/admin/associations/association/{association.pk}/history/")
+    assert response.status_code == 200
+    assert "Porin Karhut ry" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/associations/association/",
+        "/admin/associations/association/?q=karhut",
+        "/admin/associations/membership/",
+        "/admin/associations/event/",
+        "/admin/associations/partnershipagreement/",
+        "/admin/associations/fieldofactivity/",
+        "/admin/associations/association/import/",
+        "/admin/associations/association/add/",
+        "/admin/associations/event/add/",
+    ],
+)
+def test_admin_pages_open(client_for, superuser, association, url):
+    assert client_for(superuser).get(url).status_code == 200
