@@ -28,6 +28,7 @@ from associations.validators import normalize_business_id, normalize_register_nu
 
 SEARCH_MAX_LENGTH = 200
 SEARCH_MAX_WORDS = 8
+FUZZY_LIMIT = 200  # a typo search shows at most this many of the most similar names
 SEARCH_TOO_LONG = _("The search is too long. Use at most %(limit_value)d characters.")
 
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
@@ -80,8 +81,16 @@ def search_associations(queryset, text):
     if precise.exists():
         return precise.annotate(relevance=SearchRank(_stored_vector(), tsquery)).order_by("-relevance", "name")
     phrase = " ".join(words)
-    return (
+    # The trigram recheck is the expensive part: run it once, for the best FUZZY_LIMIT names, and
+    # let the page and its count work on those ids.
+    similar = (
         queryset.filter(Q(name__trigram_similar=phrase) | Q(name__trigram_word_similar=phrase))
+        .annotate(relevance=TrigramSimilarity("name", phrase))
+        .order_by("-relevance", "name")
+        .values_list("pk", flat=True)[:FUZZY_LIMIT]
+    )
+    return (
+        queryset.filter(pk__in=list(similar))
         .annotate(relevance=TrigramSimilarity("name", phrase))
         .order_by("-relevance", "name")
     )
