@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 import pytest
-import redis
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -24,7 +23,6 @@ from django.utils import timezone
 from newsletter import services
 from newsletter.models import Delivery, Issue
 from newsletter.smtpsink import start_sink
-from portal.celery import app as celery_app
 from tests.newsletter.factories import IssueFactory, bulk_subscribers
 
 SUBSCRIBERS = 500
@@ -78,18 +76,6 @@ def kill_worker(process):
     process.log.close()
 
 
-@pytest.fixture
-def real_broker():
-    """The test's Redis as a real broker: tasks leave this process; stale ones are cleared first."""
-    celery_app.control.purge()
-    redis.Redis.from_url(settings.REDIS_URL).delete("unacked", "unacked_index", "unacked_mutex")
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    yield
-    celery_app.conf.task_always_eager = eager
-    celery_app.control.purge()
-
-
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_send_leaves_every_subscriber_with_exactly_one_message(real_broker, tmp_path):
@@ -132,3 +118,21 @@ def test_a_worker_killed_mid_send_leaves_every_subscriber_with_exactly_one_messa
     assert sink.count == SUBSCRIBERS
     assert sink.recipients == {reader.email: 1 for reader in readers}
     assert Delivery.objects.filter(issue=issue, status=Delivery.Status.SENT).count() == SUBSCRIBERS
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_the_benchmark_runs_end_to_end_on_a_small_list(real_broker):
+    """The benchmark's own machinery (sink process, solo worker, figures), on 40 subscribers."""
+    import io
+
+    from newsletter import bench
+    from newsletter.models import Subscriber
+
+    result = bench.measure(stdout=io.StringIO(), subscribers=40)
+
+    assert result["delivered"] == result["sink_messages"] == 40
+    assert result["sink_repeated_recipients"] == 0
+    assert result["messages_per_second"] > 0
+    assert result["worker_rss_kib_end"] > 0
+    assert not Subscriber.objects.filter(email__endswith="@bench.invalid").exists()  # cleaned up

@@ -1,0 +1,18 @@
+"""Measure sending one issue through a real worker; run by newsletter.bench in the bench database."""
+
+import json
+
+from django.core.management.base import BaseCommand
+
+from newsletter import bench
+
+
+class Command(BaseCommand):
+    help = "Send one issue to many subscribers through one Celery worker into a local SMTP sink; print JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--subscribers", type=int, default=bench.SUBSCRIBERS)
+
+    def handle(self, *args, subscribers, **options):
+        result = bench.measure(stdout=self.stdout, subscribers=subscribers)
+        self.stdout.write(json.dumps(result))
