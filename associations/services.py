@@ -6,6 +6,7 @@ service sets ``_history_user`` so the record names the person also outside a req
 """
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -118,17 +119,28 @@ def _check_identifiers(association):
         raise ValidationError(errors)
 
 
-def _save_association(association, *, update_fields=None):
-    try:
-        with transaction.atomic():
-            association.save(update_fields=update_fields)
-    except IntegrityError as exc:
-        text = str(exc)
-        if "register_number" in text:
-            raise ValidationError({"register_number": [REGISTER_NUMBER_TAKEN]})
-        if "business_id" in text:
-            raise ValidationError({"business_id": [BUSINESS_ID_TAKEN]})
-        raise
+def _save_association(association, *, update_fields=None, attempts=5):
+    """Save, turning a lost race on a unique value into the same message the form gives.
+
+    Two people adding the same association at once: the register number (or business ID)
+    goes to the first; the second gets the "already has" message. A slug taken in the
+    meantime is replaced by a fresh one.
+    """
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                association.save(update_fields=update_fields)
+            return
+        except IntegrityError as exc:
+            text = str(exc)
+            if "register_number" in text:
+                raise ValidationError({"register_number": [REGISTER_NUMBER_TAKEN]})
+            if "business_id" in text:
+                raise ValidationError({"business_id": [BUSINESS_ID_TAKEN]})
+            if "slug" in text and attempt < attempts - 1:
+                association.slug = f"{unique_slug(association.name)[:200]}-{secrets.token_hex(2)}"
+                continue
+            raise
 
 
 def _apply_profile(association, data, *, logo=None, clear_logo=False):
@@ -361,7 +373,11 @@ def membership_claim(*, user, association, message="") -> Membership:
     membership.approved_by = None
     membership.approved_at = None
     membership._history_user = user
-    membership.save()
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError:  # the same claim sent twice at once
+        raise ValidationError(ALREADY_REPRESENTS)
     recipients = admins or [_coordinator_email()]
     for email in recipients:
         notify(

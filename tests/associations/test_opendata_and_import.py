@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from associations.models import Association
-from associations.services import association_import_register_rows
+from associations.services import IMPORT_MISSING_REGISTER_NUMBER, association_import_register_rows
 from tests.associations.factories import FieldOfActivityFactory
 from tests.factories import AssociationFactory, MembershipFactory, ServiceAreaFactory
 
@@ -103,3 +103,15 @@ def test_a_file_without_the_columns_is_refused_with_a_message(client_for, regist
     )
     assert response.status_code == 200
     assert response.context["form"].errors["file"]
+
+
+def test_the_register_import_command_prints_a_line_per_row(registry, staff, tmp_path, capsys):
+    from django.core.management import call_command
+
+    path = tmp_path / "extract.csv"
+    path.write_text("register_number,name,prh_class\n123.456,Porin Karhut ry,sports\n,Ei numeroa,\n", encoding="utf-8")
+    call_command("import_register_csv", str(path), user=staff.email)
+    out = capsys.readouterr().out
+    assert "line 2 123.456 Porin Karhut ry – unchanged" in out
+    assert f"line 3  Ei numeroa – refused: {IMPORT_MISSING_REGISTER_NUMBER}" in out
+    assert out.strip().endswith("refused 1, unchanged 1")
