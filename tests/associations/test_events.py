@@ -196,3 +196,17 @@ def test_the_import_can_put_every_event_on_one_association(db, capsys):
     group = AssociationFactory(slug="kaupunki", kind=Association.Kind.OTHER)
     call_command("import_linked_events", f"{FIXTURES}/linked_events.json", association="kaupunki")
     assert Event.objects.filter(association=group).count() == 4
+
+
+def test_posting_from_a_profile_acts_for_that_association(client_for, db):
+    user = UserFactory()
+    MembershipFactory(user=user, association__name="A ry")
+    second = MembershipFactory(user=user, association__name="B ry").association
+    client = client_for(user)
+    response = client.post(
+        "/en/associations/acting-for/", {"association": second.pk, "next": "/en/associations/events/new/"}
+    )
+    assert response["Location"] == "/en/associations/events/new/"
+    client.post("/en/associations/events/new/", event_form(title="B:n tapahtuma"))
+    assert Event.objects.get(title="B:n tapahtuma").association == second
+    assert "B ry" in client.get(f"/en/associations/{second.slug}/").content.decode()
