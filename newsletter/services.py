@@ -322,7 +322,10 @@ KIND_HEADINGS = {
     "sports_parliament": _("Meetings"),
     "meeting": _("Meetings"),
     "event": _("Events of associations"),
+    "association_event": _("Events of associations"),
 }
+# A draft lists at most this many dates under one heading; the rest are on the portal's calendar.
+MAX_ITEMS_PER_SECTION = 15
 # Kinds that say something new happened (a partnership agreement came into force): listed from
 # the three months before the issue, as "since the previous issue".
 RECENT_KIND_MARKERS = ("agreement",)
@@ -388,7 +391,11 @@ def issue_draft_body(*, year, quarter, language, planned_date=None, today=None):
             lines += [_markdown_line(item) for item in recent] + [""]
         if sections:
             for heading, entries in sections.items():
-                lines += [f"## {heading}", ""] + entries + [""]
+                lines += [f"## {heading}", ""] + entries[:MAX_ITEMS_PER_SECTION]
+                if len(entries) > MAX_ITEMS_PER_SECTION:
+                    more = len(entries) - MAX_ITEMS_PER_SECTION
+                    lines.append(gettext("- … and %(count)s more on the portal's calendar.") % {"count": more})
+                lines.append("")
         else:
             lines += [gettext("No dates are on the calendar for these months yet."), ""]
         lines += [

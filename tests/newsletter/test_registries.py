@@ -104,7 +104,7 @@ def test_a_draft_is_assembled_from_the_portals_calendar(monkeypatch):
                 uid="e1", title="Association evening [spring]", start=at(2027, 2, 3), kind="association_evening"
             ),
             CalendarItem(
-                uid="x1", title="Street party", start=dt.date(2027, 3, 1), kind="event", location="Kauppatori"
+                uid="x1", title="Street party", start=dt.date(2027, 1, 5), kind="event", location="Kauppatori"
             ),
             CalendarItem(
                 uid="a1",
@@ -114,6 +114,12 @@ def test_a_draft_is_assembled_from_the_portals_calendar(monkeypatch):
             ),
             CalendarItem(uid="n1", title="The newsletter itself", start=dt.date(2027, 2, 1), kind="newsletter"),
             CalendarItem(uid="late", title="Summer camp", start=dt.date(2027, 6, 1), kind="event"),
+            *[
+                CalendarItem(
+                    uid=f"m{i}", title=f"Club night {i}", start=dt.date(2027, 2, 1 + i), kind="association_event"
+                )
+                for i in range(20)
+            ],
         ]
         return [
             item
@@ -134,6 +140,8 @@ def test_a_draft_is_assembled_from_the_portals_calendar(monkeypatch):
     assert "## Events of associations" in body and "Street party, Kauppatori" in body
     assert "## Since the previous issue" in body and "Agreement with Porin Karhut ry" in body
     assert "Summer camp" not in body  # after the coming three months
+    assert "Club night 13" in body and "Club night 14" not in body  # 15 dates under one heading
+    assert "… and 6 more on the portal's calendar." in body
     assert "The newsletter itself" not in body
 
 
