@@ -28,3 +28,5 @@ urlpatterns += i18n_patterns(
     path("newsletter/", include("newsletter.urls")),
     path("clock/", include("annualclock.urls")),
 )
+
+handler404 = "portal.views.page_not_found"

@@ -151,3 +151,8 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def page_not_found(request, exception=None):
+    """The site-wide 404 (``handler404``): the same friendly page as a missing content page."""
+    return not_found(request, message=_("The page you were looking for is not here. It may have moved."))
