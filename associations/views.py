@@ -26,7 +26,7 @@ from associations.ical import events_calendar
 from associations.jsonld import event_jsonld, organization_jsonld
 from associations.models import Association, Event, Membership
 from associations.opendata import EXPORT_COLUMNS, export_row
-from associations.search import search_associations
+from associations.search import SEARCH_MAX_LENGTH, SEARCH_TOO_LONG, search_associations
 from associations.tokens import association_id_from_token
 
 PAGE_SIZE = 20
@@ -193,8 +193,8 @@ def represent(request):
     """ "I represent an association": find the entry and claim it, or create a new one."""
     query = request.GET.get("q", "")
     results, error = [], ""
-    if len(query) > 200:
-        error = _("The search is too long. Use at most %(limit)d characters.") % {"limit": 200}
+    if len(query) > SEARCH_MAX_LENGTH:
+        error = SEARCH_TOO_LONG % {"limit_value": SEARCH_MAX_LENGTH}
     elif query.strip():
         queryset = Association.objects.exclude(moderation_state=Association.ModerationState.REJECTED).filter(
             is_public=True

@@ -210,3 +210,19 @@ def test_posting_from_a_profile_acts_for_that_association(client_for, db):
     client.post("/en/associations/events/new/", event_form(title="B:n tapahtuma"))
     assert Event.objects.get(title="B:n tapahtuma").association == second
     assert "B ry" in client.get(f"/en/associations/{second.slug}/").content.decode()
+
+
+def test_an_unpublished_events_poster_is_served_only_to_its_association(client, client_for, association_member):
+    from tests.associations.factories import image_upload as upload
+
+    event = EventFactory(
+        association=association_member.memberships.get().association,
+        moderation_state="pending",
+        poster=upload(),
+        poster_alt="Juliste",
+    )
+    assert client.get(f"/en/associations/events/{event.pk}/poster/").status_code == 404
+    response = client_for(association_member).get(f"/en/associations/events/{event.pk}/poster/")
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")

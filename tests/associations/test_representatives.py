@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from associations import services
 from associations.acting import SESSION_KEY, acting_association
 from associations.models import Association, Membership
+from associations.search import SEARCH_TOO_LONG
 from tests.associations.utils import en
 from tests.factories import AssociationFactory, MembershipFactory, UserFactory
 
@@ -156,3 +157,10 @@ def test_acting_for_forgets_a_removed_membership(rf, db):
     request.user = user
     request.session = {SESSION_KEY: membership.association_id}
     assert acting_association(request) is None
+
+
+def test_a_10000_character_search_when_claiming_gets_a_message(client_for, outsider, association):
+    response = client_for(outsider).get("/en/associations/represent/", {"q": "k" * 10_000})
+    assert response.status_code == 200
+    assert en(SEARCH_TOO_LONG, {"limit_value": 200}) in response.content.decode()
+    assert response.context["results"] == []
