@@ -71,6 +71,7 @@ def directory(request):
             "filter": filterset,
             "page": page,
             "associations": page.object_list,
+            "cards": selectors.directory_cards(page.object_list),
             "searching": bool(filterset.form.is_valid() and filterset.form.cleaned_data.get("q")),
             "breadcrumbs": [(_("Associations"), "")],
         },
