@@ -2,6 +2,7 @@
 number of queries does not grow with its rows."""
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
@@ -44,6 +45,16 @@ class DirectoryCard:
     confirmed_on: dt.date | None
 
 
+def _plain_summary(text, words=30):
+    """The first words of a Markdown description as plain text: list items joined with "·"."""
+    if not text:
+        return ""
+    text = re.sub(r"\s*\n\s*(?:[-*+]|\d+\.)\s+", " · ", "\n" + text.strip()).lstrip(" ·")
+    text = re.sub(r"[*_`#>]+", "", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # [label](url) -> label
+    return Truncator(" ".join(text.split())).words(words)
+
+
 def directory_cards(associations) -> list[DirectoryCard]:
     if not associations:
         return []
@@ -63,7 +74,7 @@ def directory_cards(associations) -> list[DirectoryCard]:
                 logo_url=f"{prefix}{a.slug}/logo/" if a.logo else "",
                 classification=classification,
                 fields=[f.name for f in a.fields_of_activity.all()],
-                description=Truncator(a.description).words(30) if a.description else "",
+                description=_plain_summary(a.description),
                 areas=", ".join(area.name for area in a.service_areas.all()),
                 confirmed_on=a.last_confirmed_on,
             )

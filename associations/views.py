@@ -72,6 +72,7 @@ def directory(request):
             "page": page,
             "associations": page.object_list,
             "cards": selectors.directory_cards(page.object_list),
+            "filters_active": any(v for k, v in request.GET.items() if k not in {"q", "page"}),
             "searching": bool(filterset.form.is_valid() and filterset.form.cleaned_data.get("q")),
             "breadcrumbs": [(_("Associations"), "")],
         },

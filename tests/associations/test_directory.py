@@ -171,3 +171,14 @@ def test_the_directory_makes_as_many_queries_for_2000_associations_as_for_20(cli
     assert many == few
     with django_assert_max_num_queries(12):
         client.get(URL, {"q": "seura"})
+
+
+def test_the_extra_filters_fold_away_until_one_is_used(client, registry):
+    assert '<details class="more-filters">' in client.get(URL).content.decode()
+    assert '<details class="more-filters" open>' in client.get(URL, {"prh_class": "sports"}).content.decode()
+
+
+def test_a_markdown_description_is_summarised_as_plain_text(client, db):
+    AssociationFactory(name="Listaseura ry", description="Toimintaa:\n\n- **kerhot**\n- [retket](https://x.example)")
+    body = client.get(URL).content.decode()
+    assert "Toimintaa: · kerhot · retket" in body
