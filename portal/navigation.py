@@ -12,14 +12,27 @@ MAIN_NAV = [
     ("associations:agreement-list", _("Partnership agreements")),
     ("newsletter:archive", _("Newsletter")),
 ]
+# Portal's own pages, shown after the services.
+PORTAL_NAV = [
+    ("portal:contacts", _("Who do I ask?")),
+    ("portal:forums", _("Forums and networks")),
+]
 
 
-def nav_items():
+def nav_items(path=""):
+    """The menu with the current section marked: the entry whose address is the longest
+    prefix of ``path`` (so /associations/events/ marks Events, not Associations)."""
     items = []
-    for url_name, label in MAIN_NAV:
+    for url_name, label in [("portal:home", _("Home")), *MAIN_NAV, *PORTAL_NAV]:
         try:
             url = reverse(url_name)
         except NoReverseMatch:
             continue
-        items.append({"url": url, "label": label, "namespace": url_name.split(":")[0]})
+        items.append({"url": url, "label": label, "url_name": url_name, "current": False})
+    home, *sections = items
+    matches = [item for item in sections if path.startswith(item["url"])]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["current"] = True
+    elif path == home["url"]:
+        home["current"] = True
     return items

@@ -1,0 +1,33 @@
+import re
+
+import pytest
+
+
+def current_nav_labels(html):
+    nav = html.split('class="main-nav"', 1)[1].split("</nav>", 1)[0]
+    return re.findall(r'<a href="[^"]*" aria-current="page">([^<]+)</a>', nav)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "label"),
+    [
+        ("/en/", "Home"),
+        ("/en/associations/", "Associations"),
+        ("/en/contacts/", "Who do I ask?"),
+    ],
+)
+def test_the_menu_marks_exactly_the_current_section(client, path, label):
+    html = client.get(path).content.decode()
+
+    assert current_nav_labels(html) == [label]
+
+
+@pytest.mark.django_db
+def test_a_page_under_a_longer_menu_address_marks_only_that_entry(client):
+    from portal.navigation import nav_items
+
+    events = next(item for item in nav_items() if item["url_name"] == "associations:event-list")
+    html = client.get(events["url"]).content.decode()
+
+    assert current_nav_labels(html) == ["Events"]
