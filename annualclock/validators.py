@@ -1,12 +1,16 @@
-"""Uploaded meeting materials: checked by content, not by the name the browser sends."""
+"""Uploaded meeting materials: checked by content, not by the name the browser sends.
+
+The size limit and the rewinding read are the associations app's (one rule for every upload);
+what is allowed here — office documents and images besides PDFs — and the messages are the clock's.
+"""
 
 import zipfile
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+
+from associations.validators import check_upload_size, rewound
 
 MATERIAL_TYPE_NOT_ALLOWED = _("Upload a PDF, an office document (Word, Excel, PowerPoint, OpenDocument) or an image.")
 MATERIAL_CONTENT_MISMATCH = _("The file's content does not match its name. Save it again as %(kind)s and retry.")
@@ -52,19 +56,12 @@ def validate_material_file(file):
     extension = Path(file.name or "").suffix.lower()
     if extension not in CONTENT_TYPES:
         raise ValidationError(MATERIAL_TYPE_NOT_ALLOWED, code="type")
-    limit = settings.MAX_UPLOAD_BYTES
-    if file.size is not None and file.size > limit:
-        raise ValidationError(MATERIAL_TOO_LARGE, code="size", params={"limit": filesizeformat(limit)})
-    position = file.tell() if hasattr(file, "tell") else 0
-    try:
-        file.seek(0)
+    check_upload_size(file, message=MATERIAL_TOO_LARGE, code="size")
+    with rewound(file):
         if extension in _MAGIC:
-            head = file.read(16)
-            ok = any(head.startswith(magic) for magic in _MAGIC[extension])
+            ok = any(file.read(16).startswith(magic) for magic in _MAGIC[extension])
         else:
             ok = _zip_matches(file, extension)
-    finally:
-        file.seek(position)
     if not ok:
         raise ValidationError(MATERIAL_CONTENT_MISMATCH, code="content", params={"kind": extension.lstrip(".").upper()})
 

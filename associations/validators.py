@@ -6,6 +6,7 @@ may exceed ``settings.MAX_UPLOAD_BYTES``.
 """
 
 import re
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -89,27 +90,35 @@ def validate_http_url(value: str):
         raise ValidationError(URL_SCHEME_INVALID, code="url_scheme")
 
 
-def _check_size(file):
+def check_upload_size(file, *, message=FILE_TOO_LARGE, code="file_too_large"):
+    """Refuse an upload larger than ``settings.MAX_UPLOAD_BYTES``; ``message`` gets ``%(limit)s``."""
     limit = settings.MAX_UPLOAD_BYTES
     if file.size is not None and file.size > limit:
-        raise ValidationError(FILE_TOO_LARGE, code="file_too_large", params={"limit": filesizeformat(limit)})
+        raise ValidationError(message, code=code, params={"limit": filesizeformat(limit)})
+
+
+@contextmanager
+def rewound(file):
+    """Read an upload from its first byte; afterwards its position is where it was (Django saves from there)."""
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        yield file
+    finally:
+        file.seek(position)
 
 
 def validate_image_file(file):
     """An image that Pillow can open and verify, in one of the web formats, within the size limit."""
     from PIL import Image, UnidentifiedImageError
 
-    _check_size(file)
-    position = file.tell() if hasattr(file, "tell") else 0
+    check_upload_size(file)
     try:
-        file.seek(0)
-        with Image.open(file) as image:
+        with rewound(file), Image.open(file) as image:
             image_format = image.format
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise ValidationError(IMAGE_INVALID, code="image_invalid")
-    finally:
-        file.seek(position)
     if image_format not in IMAGE_FORMATS:
         raise ValidationError(IMAGE_INVALID, code="image_invalid")
     return image_format
@@ -117,12 +126,8 @@ def validate_image_file(file):
 
 def validate_pdf_file(file):
     """A PDF (``%PDF-`` magic bytes) within the size limit."""
-    _check_size(file)
-    position = file.tell() if hasattr(file, "tell") else 0
-    try:
-        file.seek(0)
+    check_upload_size(file)
+    with rewound(file):
         head = file.read(1024)
-    finally:
-        file.seek(position)
     if not head.lstrip(b"\x00\t\n\r ").startswith(b"%PDF-"):
         raise ValidationError(PDF_INVALID, code="pdf_invalid")

@@ -67,3 +67,15 @@ def test_a_too_large_file_is_refused(settings):
     with pytest.raises(ValidationError) as excinfo:
         validate_material_file(SimpleUploadedFile("esityslista.pdf", b"%PDF-1.7" + b"0" * 20))
     assert excinfo.value.messages[0].startswith(str(MATERIAL_TOO_LARGE).split("%")[0])
+
+
+@pytest.mark.parametrize(("name", "content"), [("esityslista.pdf", b"%PDF-1.7\n..."), ("muistio.docx", docx())])
+def test_checking_a_file_leaves_it_to_be_saved_from_where_it_was(name, content):
+    upload = SimpleUploadedFile(name, content)
+    upload.seek(3)
+
+    validate_material_file(upload)
+
+    assert upload.tell() == 3
+    upload.seek(0)
+    assert upload.read() == content
