@@ -239,9 +239,19 @@ def _moderation_recipients(association):
     return emails or ([association.email] if association.email else [])
 
 
+def _creator_id(association):
+    """The user who added the entry (its first history record), or None."""
+    first = association.history.order_by("history_date", "history_id").values_list("history_user_id", flat=True)
+    return first.first()
+
+
 @transaction.atomic
 def association_approve(*, association, user) -> Association:
-    """Staff publish a new entry. Its creator's pending admin membership is approved with it."""
+    """Staff publish a new entry. Its creator's pending admin membership is approved with it.
+
+    Only the creator's: anyone else who claimed the entry while it waited is decided on their
+    own (by the creator, now its administrator, or by staff), never approved in passing.
+    """
     association = Association.objects.select_for_update().get(pk=association.pk)
     if association.moderation_state == Association.ModerationState.APPROVED:
         return association
@@ -253,10 +263,14 @@ def association_approve(*, association, user) -> Association:
     association._history_user = user
     association.save(update_fields=["moderation_state", "moderation_reason", "moderated_by", "moderated_at"])
     for membership in Membership.objects.select_for_update().filter(
-        association=association, state=Membership.State.PENDING, role=Membership.Role.ADMIN
+        association=association,
+        state=Membership.State.PENDING,
+        role=Membership.Role.ADMIN,
+        user_id=_creator_id(association),
     ):
         _membership_decide(membership=membership, user=user, approve=True, reason="", now=now, notify_user=False)
-    for email in _moderation_recipients(association):
+    recipients = association_admin_emails(association) or ([association.email] if association.email else [])
+    for email in recipients:
         notify(
             key=f"association-{association.pk}-approved:{email}",
             to=email,

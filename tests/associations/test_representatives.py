@@ -164,3 +164,14 @@ def test_a_10000_character_search_when_claiming_gets_a_message(client_for, outsi
     assert response.status_code == 200
     assert en(SEARCH_TOO_LONG, {"limit_value": 200}) in response.content.decode()
     assert response.context["results"] == []
+
+
+def test_approving_a_new_entry_does_not_approve_a_stranger_who_claimed_it_meanwhile(outsider, staff, outbox):
+    association = services.association_create(user=outsider, data={"name": "Uusi Seura ry", "kind": "registered"})
+    stranger = UserFactory(email="stranger@example.org")
+    services.membership_claim(user=stranger, association=association, message="")
+    services.association_approve(association=association, user=staff)
+    assert Membership.objects.get(user=outsider).is_admin
+    claim = Membership.objects.get(user=stranger)
+    assert claim.state == "pending"
+    assert [mail.to for mail in outbox(template="association-approved")] == ["outsider@example.org"]
