@@ -1,5 +1,7 @@
 """Reads: who receives an issue, the public archive, and the counts the indicators need."""
 
+import datetime as dt
+
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 
@@ -55,17 +57,24 @@ def archive_years():
     return [(row["sent_year"], row["n"]) for row in rows]
 
 
+def _year_in_range(year):
+    """A year the database's date functions take (an address may carry any number)."""
+    return dt.MINYEAR < year < dt.MAXYEAR
+
+
 def archive_issues(*, year=None):
     issues = Issue.objects.for_archive().only(
         "pk", "subject", "preheader", "language", "year", "quarter", "sent_at", "state"
     )
     if year is not None:
-        issues = issues.filter(sent_at__year=year)
+        issues = issues.filter(sent_at__year=year) if _year_in_range(year) else issues.none()
     return issues
 
 
 def archive_issue(*, year, pk):
     """A sent issue, or None (drafts and scheduled issues are never public)."""
+    if not _year_in_range(year):
+        return None
     return Issue.objects.sent().filter(pk=pk, sent_at__year=year).select_related("translation_of").first()
 
 

@@ -65,6 +65,14 @@ def test_drafts_and_wrong_years_are_not_found(client):
     assert client.get(f"/en/newsletter/2025/{sent.pk}/").status_code == 404
 
 
+@pytest.mark.parametrize("year", ["0", "1", "9999", "99999", "99999999999999999999"])
+def test_a_year_no_calendar_has_is_simply_not_found(client, year):
+    sent = sent_issue(sent_at=at(2026, 3, 10))
+
+    assert client.get(f"/en/newsletter/{year}/").status_code == 404
+    assert client.get(f"/en/newsletter/{year}/{sent.pk}/").status_code == 404
+
+
 @pytest.mark.parametrize(("path", "kind"), [("/en/newsletter/feed/", "rss"), ("/en/newsletter/feed/atom/", "atom")])
 def test_the_feeds_carry_sent_issues_only(client, path, kind):
     sent_issue(subject="Kevään yhdistysuutiset", sent_at=at(2026, 3, 10))
