@@ -6,7 +6,6 @@ working group, Seuraparlamentti and association evenings meet regularly. Seed 00
 go out at least 7 days ahead and organisations answer whether they attend.
 """
 
-import calendar
 import datetime as dt
 
 from django.conf import settings
@@ -41,10 +40,6 @@ class Kind(models.TextChoices):
     SPORTS_PARLIAMENT = "sports_parliament", _("Seuraparlamentti")
     NEWSLETTER = "newsletter", _("Newsletter")
     OTHER = "other", _("Other")
-
-
-def month_start(year, month):
-    return dt.date(year, month, 1)
 
 
 def next_month_start(year, month):
@@ -170,9 +165,6 @@ class MeetingQuerySet(models.QuerySet):
         start_at = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
         end_at = dt.datetime.combine(end, dt.time.min, tzinfo=tz)
         return self.filter(starts_at__lt=end_at, ends_at__gt=start_at)
-
-    def upcoming(self, now=None):
-        return self.filter(starts_at__gt=now or timezone.now())
 
     def held(self, now=None):
         return self.filter(starts_at__lte=now or timezone.now())
@@ -403,7 +395,3 @@ def month_name(month):
     from django.utils.dates import MONTHS
 
     return MONTHS[month]
-
-
-def days_in_month(year, month):
-    return calendar.monthrange(year, month)[1]

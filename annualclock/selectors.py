@@ -27,10 +27,6 @@ class ClockItem:
     def accessible_name(self):
         return f"{self.style.label}: {self.item.title}, {self.when}"
 
-    @property
-    def is_external(self):
-        return self.item.url.startswith(("http://", "https://"))
-
 
 def _local(value):
     return timezone.localtime(value) if isinstance(value, dt.datetime) else value
@@ -187,8 +183,7 @@ def entry_for_display(entry: ClockEntry) -> ClockItem:
 
 def meetings_held(year: int, *, forum_kind: str | None = None, now=None):
     """Meetings that took place (have started) in ``year``; for the indicators."""
-    now = now or timezone.now()
-    meetings = Meeting.objects.filter(starts_at__year=year, starts_at__lte=now)
+    meetings = Meeting.objects.held(now).filter(starts_at__year=year)
     if forum_kind:
         meetings = meetings.filter(forum__kind=forum_kind)
     return meetings
