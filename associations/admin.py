@@ -133,7 +133,15 @@ class AssociationAdmin(SimpleHistoryAdmin):
     search_fields = ("name", "register_number", "business_id", "email")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("fields_of_activity", "service_areas", "age_groups", "languages")
-    readonly_fields = ("moderated_by", "moderated_at", "created_at", "updated_at")
+    # Moderation goes through the actions (services: e-mail, history, the creator's membership).
+    readonly_fields = (
+        "moderation_state",
+        "moderation_reason",
+        "moderated_by",
+        "moderated_at",
+        "created_at",
+        "updated_at",
+    )
     formfield_overrides = PRIVATE_FILE_WIDGETS
     inlines = [MembershipInline]
     actions = ["approve", "reject"]
@@ -257,9 +265,14 @@ class MembershipAdmin(SimpleHistoryAdmin):
     list_filter = ("state", "role")
     search_fields = ("user__email", "association__name")
     autocomplete_fields = ("user", "association")
-    readonly_fields = ("approved_by", "approved_at", "created_at")
+    # Requests are decided with the actions (services: e-mail, approval time, history).
+    readonly_fields = ("state", "decision_reason", "approved_by", "approved_at", "created_at")
     actions = ["approve", "reject"]
     list_select_related = ("user", "association")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return ("user", "association", *fields) if obj else fields
 
     @admin.action(description=_("Approve the selected requests"), permissions=["change"])
     def approve(self, request, queryset):
@@ -304,6 +317,8 @@ class EventAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("association",)
     date_hierarchy = "start_date"
     readonly_fields = (
+        "moderation_state",
+        "moderation_reason",
         "moderated_by",
         "moderated_at",
         "created_by",

@@ -73,3 +73,26 @@ def test_staff_see_the_history_of_a_profile(client_for, staff, association):
 )
 def test_admin_pages_open(client_for, superuser, association, url):
     assert client_for(superuser).get(url).status_code == 200
+
+
+def test_decisions_are_made_with_the_actions_not_by_editing_the_state_in_a_change_form(
+    client_for, staff, pending_claim, outbox
+):
+    entry = AssociationFactory(name="Uusi ry", moderation_state="pending")
+    event = EventFactory(moderation_state="pending")
+    client = client_for(staff)
+    membership_form = client.get(f"/admin/associations/membership/{pending_claim.pk}/change/").content.decode()
+    assert 'name="state"' not in membership_form
+    response = client.post(
+        f"/admin/associations/membership/{pending_claim.pk}/change/",
+        {"role": "admin", "state": "approved", "message": "", "_save": "1"},
+    )
+    assert response.status_code == 302
+    pending_claim.refresh_from_db()
+    assert pending_claim.state == "pending"
+    assert (
+        'name="moderation_state"'
+        not in client.get(f"/admin/associations/association/{entry.pk}/change/").content.decode()
+    )
+    assert 'name="moderation_state"' not in client.get(f"/admin/associations/event/{event.pk}/change/").content.decode()
+    assert outbox() == []
