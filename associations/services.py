@@ -556,15 +556,19 @@ def event_create(*, association, user, data, poster=None) -> Event:
 
 @transaction.atomic
 def event_update(*, event, user, data, poster=None, clear_poster=False) -> Event:
-    """A representative edits the event. Any edit goes back to moderation before it is public again."""
+    """A representative edits the event. Any edit goes back to moderation before it is public again.
+
+    The moderators hear of it when it comes back to them (it was published or rejected) or
+    brings a new poster; an edit of an event still waiting adds nothing to their queue.
+    """
     event = Event.objects.select_for_update().select_related("association").get(pk=event.pk)
     _apply_event(event, data, poster=poster, clear_poster=clear_poster)
     event.full_clean(exclude=["poster"])
-    was_approved = event.moderation_state == Event.ModerationState.APPROVED
+    was_waiting = event.moderation_state == Event.ModerationState.PENDING
     event.moderation_state = Event.ModerationState.PENDING
     event._history_user = user
     event.save()
-    if was_approved or poster is not None:
+    if not was_waiting or poster is not None:
         _event_submitted(event)
     return event
 

@@ -95,6 +95,17 @@ def test_editing_a_published_event_sends_it_back_to_moderation(client_for, assoc
     assert event.history.first().history_user == association_member
 
 
+def test_a_rejected_event_fixed_by_its_association_goes_back_to_the_moderators(
+    client_for, association, association_member, outbox
+):
+    event = EventFactory(association=association, title="Turnaus", moderation_state="rejected")
+    client_for(association_member).post(f"/en/associations/events/{event.pk}/edit/", event_form(title="Turnaus 2"))
+    event.refresh_from_db()
+    assert event.moderation_state == "pending"
+    (mail,) = outbox(template="event-submitted")
+    assert mail.to == "yhdistysyhteistyo@pori.fi" and "Turnaus 2" in mail.body_text
+
+
 def test_the_events_list_shows_upcoming_published_events_with_filters(client, db):
     area = ServiceAreaFactory(name="Reposaari")
     village = AssociationFactory(name="Reposaaren Kyläyhdistys ry")
