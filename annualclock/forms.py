@@ -61,6 +61,10 @@ class SiteAnswerForm(AnswerForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["association"].queryset = Association.objects.represented_by(user).order_by("name")
+        represented = list(self.fields["association"].queryset[:2])
+        self.can_answer = bool(represented)
+        # One association: no choice to make, the form just names it.
+        self.only_association = represented[0] if len(represented) == 1 else None
 
 
 def audience_choices():

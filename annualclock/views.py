@@ -141,14 +141,14 @@ def meeting_list(request):
 def _meeting_page(request, meeting, *, form=None, status=200):
     now = timezone.now()
     association = acting_association(request)
+    current = selectors.answer_for(meeting, association)
     answer_open = not meeting.has_started(now)
     if form is None and answer_open and request.user.is_authenticated:
-        current = selectors.answer_for(meeting, association)
         initial = {"association": association}
         if current is not None:
             initial.update(answer=current.answer, attendees=current.attendees or None, names=current.names)
         form = SiteAnswerForm(user=request.user, initial=initial)
-        if not form.fields["association"].queryset.exists():
+        if not form.can_answer:
             form = None
     show_materials = permissions.materials_visible(request, meeting, now)
     is_staff = permissions.is_clock_staff(request.user, "annualclock.view_meeting")
@@ -161,7 +161,7 @@ def _meeting_page(request, meeting, *, form=None, status=200):
         "is_over": meeting.is_over(now),
         "form": form,
         "acting_association": association,
-        "current_answer": selectors.answer_for(meeting, association),
+        "current_answer": current,
         "places_left": selectors.places_left(meeting),
         "materials": list(meeting.materials.all()) if show_materials else [],
         "show_materials": show_materials,

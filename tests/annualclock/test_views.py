@@ -247,3 +247,26 @@ def test_the_front_page_shows_coming_up(client):
     html = client.get("/en/").content.decode()
 
     assert "Coming up" in html and "Yhdistysilta marraskuussa" in html
+
+
+@pytest.mark.parametrize("viewer", ["representative", "staff"])
+def test_the_meeting_page_takes_the_same_few_queries_for_3_and_30_answers(
+    client_for, association_member, clock_staff, viewer
+):
+    meeting = MeetingFactory(capacity=200)
+    client = client_for(association_member if viewer == "representative" else clock_staff)
+
+    def queries_with(answers):
+        while meeting.responses.count() < answers:
+            MeetingResponseFactory(meeting=meeting, attendees=2)
+        with CaptureQueriesContext(connection) as context:
+            html = client.get(meeting.get_absolute_url()).content.decode()
+        return len(context.captured_queries), html
+
+    few, html = queries_with(3)
+    many, _html = queries_with(30)
+
+    assert few == many <= {"representative": 11, "staff": 15}[viewer]
+    if viewer == "representative":
+        assert "Answering for Porin Karhut ry" in html
+        assert f'name="association" value="{association_member.memberships.get().association_id}"' in html
