@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from associations.models import PartnershipAgreement
 from associations.services import agreement_send_review_reminders
 from associations.validators import PDF_INVALID
 from tests.associations.factories import PartnershipAgreementFactory, PartnershipReviewFactory, pdf_upload
@@ -21,6 +22,15 @@ def test_the_public_page_lists_only_valid_public_agreements(client):
     assert "Voimassa oleva" in body
     for hidden in ("Päättynyt", "Tuleva", "Ei julkinen", "Piilotetun seuran"):
         assert hidden not in body
+
+
+@pytest.mark.django_db
+def test_the_agreements_page_makes_as_many_queries_for_30_agreements_as_for_2(client, django_assert_max_num_queries):
+    for size in (2, 30):
+        PartnershipAgreementFactory.create_batch(size - PartnershipAgreement.objects.count())
+        with django_assert_max_num_queries(6):
+            response = client.get("/en/associations/agreements/")
+        assert response.content.decode().count('scope="row"') == size
 
 
 @pytest.mark.django_db
