@@ -1,7 +1,7 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -192,11 +192,16 @@ def meeting_detail(request, pk):
     return _meeting_page(request, meeting)
 
 
-@login_required
 @require_POST
 def meeting_answer(request, pk):
-    """A signed-in representative answers for one of their associations."""
+    """A signed-in representative answers for one of their associations.
+
+    Signed out (say, the session expired while the form was open), the sign-in leads back to the
+    meeting's page, where the form is: this address takes only POSTs.
+    """
     meeting = permissions.meeting_for_viewer(request, pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(meeting.get_absolute_url())
     form = SiteAnswerForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, ANSWER_NOT_SAVED)
