@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association, Event, PartnershipAgreement, PartnershipReview
@@ -16,7 +17,7 @@ from portal.registries import indicator
     description=_("Approved entries at the end of the year, by the nine PRH classes and unclassified (seed 001)."),
 )
 def associations_per_prh_class(year):
-    end = dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC)
+    end = timezone.make_aware(dt.datetime(year + 1, 1, 1))  # midnight in the city's time zone
     counts = dict(
         Association.objects.filter(moderation_state=Association.ModerationState.APPROVED, created_at__lt=end)
         .values_list("prh_class")

@@ -1,4 +1,5 @@
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import RequestFactory
@@ -65,6 +66,18 @@ def test_indicators_count_the_year():
     assert get_indicator("associations.partnership_agreements_valid").value_for(2020) == 1
     assert get_indicator("associations.partnership_discussions_held").value_for(2026) == 1
     assert get_indicator("associations.events_published").value_for(2026) == 1
+
+
+@pytest.mark.django_db
+def test_the_year_of_an_entry_ends_at_midnight_in_pori_not_in_utc():
+    helsinki = ZoneInfo("Europe/Helsinki")
+    last_evening = AssociationFactory(prh_class=Association.PRHClass.SPORTS)
+    new_years_night = AssociationFactory(prh_class=Association.PRHClass.SPORTS)
+    Association.objects.filter(pk=last_evening.pk).update(created_at=dt.datetime(2026, 12, 31, 23, 30, tzinfo=helsinki))
+    Association.objects.filter(pk=new_years_night.pk).update(created_at=dt.datetime(2027, 1, 1, 0, 30, tzinfo=helsinki))
+    sports = str(Association.PRHClass.SPORTS.label)
+    assert get_indicator("associations.per_prh_class").value_for(2026)[sports] == 1
+    assert get_indicator("associations.per_prh_class").value_for(2027)[sports] == 2
 
 
 @pytest.mark.django_db
