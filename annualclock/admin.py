@@ -48,7 +48,12 @@ class ClockEntryAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Copy to next year's plan (as drafts, month precision)"))
     def copy_to_next_year(self, request, queryset):
-        result = services.clock_entries_copy_to_next_year(entries=queryset, by=request.user)
+        try:
+            result = services.clock_entries_copy_to_next_year(entries=queryset, by=request.user)
+        except ValidationError as exc:  # e.g. a copy of a 2100 entry would fall outside the clock
+            for message in exc.messages:
+                self.message_user(request, message, messages.ERROR)
+            return
         self.message_user(
             request,
             ngettext(

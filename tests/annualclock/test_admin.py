@@ -7,7 +7,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from annualclock.models import ClockEntry, Meeting
+from annualclock.models import ENTRY_YEAR_OUT_OF_RANGE, ClockEntry, Meeting
 from portal.models import Notification
 from tests.annualclock.conftest import invite
 from tests.annualclock.factories import ClockEntryFactory, MeetingFactory, MeetingResponseFactory
@@ -143,6 +143,17 @@ def test_copy_last_years_plan_in_one_action(staff_client):
         (3, "draft"),
         (10, "draft"),
     ]
+
+
+def test_copying_beyond_the_clocks_last_year_is_refused_with_the_reason_and_copies_nothing(staff_client):
+    entries = [ClockEntryFactory(year=2099, month=5), ClockEntryFactory(year=2100, month=5)]
+    data = {"action": "copy_to_next_year", "_selected_action": [e.pk for e in entries]}
+
+    response = staff_client.post(reverse("admin:annualclock_clockentry_changelist"), data)
+
+    assert response.status_code == 302
+    assert str(ENTRY_YEAR_OUT_OF_RANGE) in messages_of(response)
+    assert ClockEntry.objects.count() == 2
 
 
 def test_the_entry_form_offers_other_apps_dated_items_to_stand_for_the_entry(staff_client, other_source):
