@@ -31,7 +31,7 @@ from associations.models import (
     PartnershipAgreement,
     PartnershipReview,
 )
-from associations.validators import validate_image_file, validate_pdf_file
+from associations.validators import IMAGE_FORMATS, validate_image_file, validate_pdf_file
 from portal.models import Department
 
 PRIVATE_FILE_WIDGETS = {
@@ -101,6 +101,13 @@ class MembershipInline(admin.TabularInline):
         return False
 
 
+def _checked_image(upload):
+    """A new upload must be a real image; its stored suffix comes from the content, as in the site's forms."""
+    if upload and hasattr(upload, "content_type"):
+        upload.name = f"image.{IMAGE_FORMATS[validate_image_file(upload)]}"
+    return upload
+
+
 class AssociationAdminForm(forms.ModelForm):
     class Meta:
         model = Association
@@ -108,10 +115,7 @@ class AssociationAdminForm(forms.ModelForm):
         fields = "__all__"  # noqa: DJ007 - the ModelAdmin (fieldsets, readonly_fields) picks the fields
 
     def clean_logo(self):
-        logo = self.cleaned_data.get("logo")
-        if logo and hasattr(logo, "content_type"):
-            validate_image_file(logo)
-        return logo
+        return _checked_image(self.cleaned_data.get("logo"))
 
     def clean_register_number(self):
         from associations.validators import normalize_register_number
@@ -302,10 +306,7 @@ class EventAdminForm(forms.ModelForm):
         fields = "__all__"  # noqa: DJ007 - the ModelAdmin (fieldsets, readonly_fields) picks the fields
 
     def clean_poster(self):
-        poster = self.cleaned_data.get("poster")
-        if poster and hasattr(poster, "content_type"):
-            validate_image_file(poster)
-        return poster
+        return _checked_image(self.cleaned_data.get("poster"))
 
 
 @admin.register(Event)

@@ -1,7 +1,9 @@
 import pytest
+from django.forms.models import model_to_dict
 
+from associations.admin import AssociationAdminForm, EventAdminForm
 from associations.models import Association, Event, Membership
-from tests.associations.factories import EventFactory
+from tests.associations.factories import EventFactory, image_upload
 from tests.factories import AssociationFactory, UserFactory
 
 
@@ -96,3 +98,19 @@ def test_decisions_are_made_with_the_actions_not_by_editing_the_state_in_a_chang
     )
     assert 'name="moderation_state"' not in client.get(f"/admin/associations/event/{event.pk}/change/").content.decode()
     assert outbox() == []
+
+
+def _admin_form(form_class, instance, **files):
+    data = {k: v for k, v in model_to_dict(instance).items() if v is not None and not isinstance(v, list)}
+    return form_class(data={**data, "poster_alt": "Juliste"}, files=files, instance=instance)
+
+
+def test_an_image_uploaded_in_the_admin_is_stored_under_a_suffix_from_its_content(association):
+    logo_form = _admin_form(AssociationAdminForm, association, logo=image_upload("logo.html"))
+    assert logo_form.is_valid(), logo_form.errors
+    assert logo_form.cleaned_data["logo"].name == "image.png"
+    poster_form = _admin_form(
+        EventAdminForm, EventFactory(association=association), poster=image_upload("p.svg", "GIF")
+    )
+    assert poster_form.is_valid(), poster_form.errors
+    assert poster_form.cleaned_data["poster"].name == "image.gif"
