@@ -16,12 +16,14 @@ import nh3
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association, Event
 
 SOURCE = Event.Source.LINKED_EVENTS
 LANGUAGE_ORDER = ("fi", "sv", "en")
-CANCELLED_REASON = "Cancelled at the source (Linked Events)."
+# Stored on the event, so written in the language active at import time (the city's default).
+CANCELLED_REASON = _("Cancelled at the source (Linked Events).")
 
 
 @dataclass
@@ -149,7 +151,7 @@ def import_events(items, *, association=None, report=None) -> ImportReport:
             event.external_modified_at = modified
             if item.get("event_status") == "EventCancelled":
                 event.moderation_state = Event.ModerationState.REJECTED
-                event.moderation_reason = CANCELLED_REASON
+                event.moderation_reason = str(CANCELLED_REASON)
             else:
                 event.moderation_state = Event.ModerationState.APPROVED
                 event.moderation_reason = ""
