@@ -29,7 +29,7 @@ def stalled_after_seconds():
 
 
 def synchronous_commit():
-    """Wait for the disk at every delivery mark (see services._quick_commits). Off by default."""
+    """Wait for the disk at every delivery mark (see services._delivery_transaction). Off by default."""
     return getattr(settings, "NEWSLETTER_SYNCHRONOUS_COMMIT", False)
 
 

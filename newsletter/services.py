@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.core.validators import validate_email
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import IntegrityError, transaction
 from django.db import connection as db_connection
 from django.db.models import Max
 from django.urls import reverse
@@ -533,9 +533,9 @@ def deliveries_send_batch(*, issue_id, limit=None, smtp_connection=None):
       rare repeat once.
 
     One transaction per message, not per batch: a batch-wide transaction would re-send the whole
-    batch after a crash. Those commits are asynchronous on PostgreSQL (see ``_quick_commits``)
-    unless NEWSLETTER_SYNCHRONOUS_COMMIT is on. Returns a BatchResult; ``more`` means pending
-    rows remain.
+    batch after a crash. Those commits are asynchronous on PostgreSQL (see
+    ``_delivery_transaction``) unless NEWSLETTER_SYNCHRONOUS_COMMIT is on. Returns a
+    BatchResult; ``more`` means pending rows remain.
     """
     limit = limit or conf.batch_size()
     result = BatchResult()
@@ -543,11 +543,10 @@ def deliveries_send_batch(*, issue_id, limit=None, smtp_connection=None):
     if issue is None:
         return result
     smtp = _SMTP(smtp_connection or get_connection())
-    with _quick_commits():
-        try:
-            _send_loop(issue_id=issue_id, renderer=IssueRenderer(issue), smtp=smtp, limit=limit, result=result)
-        finally:
-            smtp.close()
+    try:
+        _send_loop(issue_id=issue_id, renderer=IssueRenderer(issue), smtp=smtp, limit=limit, result=result)
+    finally:
+        smtp.close()
     if not result.more:
         issue_finish_if_done(issue_id=issue_id)
     return result
@@ -573,33 +572,29 @@ class _SMTP:
 
 
 @contextmanager
-def _quick_commits():
-    """Asynchronous commits for the delivery marks (PostgreSQL ``synchronous_commit = off``).
+def _delivery_transaction():
+    """One delivery's transaction, committed asynchronously on PostgreSQL.
 
-    A commit then returns before its WAL record reaches the disk: one fsync less per message,
-    several times the throughput. The mark is still durable unless PostgreSQL itself crashes
-    in the next moment (at most 3 × wal_writer_delay, 0.6 s by default): then those few rows
-    would be pending again and their messages sent twice. A killed *worker* loses nothing. Set
+    ``SET LOCAL synchronous_commit TO OFF``: the COMMIT returns before its WAL record reaches
+    the disk, one fsync less per message and several times the throughput. ``SET LOCAL`` ends
+    with the transaction, so nothing else on the (possibly pooled) connection ever runs with it;
+    a batch called inside someone else's transaction leaves that transaction's commit alone. The
+    mark is still durable unless PostgreSQL itself crashes in the next moment (at most
+    3 × wal_writer_delay, 0.6 s by default): then those few rows would be pending again and
+    their messages sent twice. A killed *worker* loses nothing. Set
     NEWSLETTER_SYNCHRONOUS_COMMIT = True to pay the fsync instead.
     """
-    if db_connection.vendor != "postgresql" or conf.synchronous_commit():
-        yield
-        return
-    with db_connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO OFF")
-    try:
-        yield
-    finally:
-        try:
+    quick = db_connection.vendor == "postgresql" and not db_connection.in_atomic_block and not conf.synchronous_commit()
+    with transaction.atomic():
+        if quick:
             with db_connection.cursor() as cursor:
-                cursor.execute("RESET synchronous_commit")
-        except DatabaseError:
-            logger.info("Could not reset synchronous_commit; the connection is gone anyway.")
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield
 
 
 def _send_loop(*, issue_id, renderer, smtp, limit, result):
     while result.sent + result.failed + result.skipped + result.deferred < limit:
-        with transaction.atomic():
+        with _delivery_transaction():
             delivery = (
                 Delivery.objects.due()
                 .filter(issue_id=issue_id)

@@ -5,6 +5,7 @@ import threading
 import time
 
 from django.core.mail.backends.locmem import EmailBackend
+from django.db import connection, transaction
 
 
 class CountingBackend(EmailBackend):
@@ -50,4 +51,22 @@ class SlowBackend(EmailBackend):
 
     def send_messages(self, messages):
         time.sleep(0.003)
+        return super().send_messages(messages)
+
+
+def synchronous_commit():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+class CommitModeBackend(EmailBackend):
+    """Notes PostgreSQL's synchronous_commit while each message is sent and just after its commit."""
+
+    during = []
+    after_commit = []
+
+    def send_messages(self, messages):
+        CommitModeBackend.during.append(synchronous_commit())
+        transaction.on_commit(lambda: CommitModeBackend.after_commit.append(synchronous_commit()))
         return super().send_messages(messages)

@@ -8,14 +8,14 @@ from collections import Counter
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from newsletter import services
 from newsletter.models import Delivery, Issue, Subscriber
 from newsletter.tokens import read_manage_token
 from portal.models import Notification
-from tests.newsletter.backends import CountingBackend, DyingBackend
+from tests.newsletter.backends import CommitModeBackend, CountingBackend, DyingBackend, synchronous_commit
 from tests.newsletter.factories import IssueFactory, SubscriberFactory, bulk_subscribers
 
 pytestmark = pytest.mark.django_db
@@ -229,6 +229,55 @@ def test_two_workers_at_once_never_send_the_same_delivery(settings):
     assert sum(r.sent for r in results) == 60
     assert len(mail.outbox) == 60
     assert len({m.to[0] for m in mail.outbox}) == 60
+
+
+def _sending_without_workers(count):
+    """An issue in "sending" with its deliveries, and no task queued: the test is the worker."""
+    bulk_subscribers(count)
+    issue = IssueFactory()
+    Delivery.objects.bulk_create(Delivery(issue=issue, subscriber=s) for s in Subscriber.objects.all())
+    Issue.objects.filter(pk=issue.pk).update(state=Issue.State.SENDING, sending_started_at=timezone.now())
+    return issue
+
+
+@pytest.fixture
+def commit_mode(settings):
+    settings.EMAIL_BACKEND = "tests.newsletter.backends.CommitModeBackend"
+    CommitModeBackend.during, CommitModeBackend.after_commit = [], []
+    return CommitModeBackend
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_the_delivery_transactions_skip_the_wait_for_the_disk(commit_mode):
+    issue = _sending_without_workers(3)
+
+    assert services.deliveries_send_batch(issue_id=issue.pk).sent == 3
+
+    assert commit_mode.during == ["off", "off", "off"]
+    # Whatever runs on the connection between and after them waits for the disk as usual.
+    assert commit_mode.after_commit == ["on", "on", "on"]
+    assert synchronous_commit() == "on"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_inside_a_callers_transaction_leaves_its_commit_synchronous(commit_mode):
+    issue = _sending_without_workers(2)
+
+    with transaction.atomic():
+        services.deliveries_send_batch(issue_id=issue.pk)
+
+    assert commit_mode.during == ["on", "on"]
+    assert commit_mode.after_commit == ["on", "on"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_setting_makes_every_delivery_wait_for_the_disk(commit_mode, settings):
+    settings.NEWSLETTER_SYNCHRONOUS_COMMIT = True
+    issue = _sending_without_workers(2)
+
+    services.deliveries_send_batch(issue_id=issue.pk)
+
+    assert commit_mode.during == ["on", "on"]
 
 
 def test_a_newline_in_the_subject_is_refused_and_nothing_is_sent():
