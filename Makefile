@@ -31,7 +31,7 @@ compilemessages: install
 	$(MANAGE) compilemessages --ignore=.venv -v 0
 
 run: install compilemessages
-	mkdir -p var/celery/queue var/celery/processed
+	mkdir -p var/celery/queue var/celery/processed var/celery/control
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) collectstatic --no-input -v 0
 	$(MANAGE) demo_data
