@@ -21,7 +21,8 @@ from portal.models import Notification
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-# Errors worth trying again later; anything else is a bug and should surface.
+# Errors worth trying again later; anything else is the message's own fault: it is marked failed
+# at once (logged with its traceback) and the rest of the batch goes on.
 RETRYABLE_ERRORS = (smtplib.SMTPException, socket.error, TimeoutError, ConnectionError)
 
 
@@ -92,7 +93,9 @@ def send_due(*, batch_size=None, now=None):
 
     Each row is locked (``SKIP LOCKED``) while it is sent and marked sent in the same
     transaction, so two workers never send the same row. An SMTP error leaves the row for a
-    later attempt with exponential backoff; after ``MAX_ATTEMPTS`` it is marked failed.
+    later attempt with exponential backoff; after ``MAX_ATTEMPTS`` it is marked failed. Any
+    other error is the message's own fault: that row is marked failed at once and the batch
+    goes on.
     """
     batch_size = batch_size or settings.OUTBOX_BATCH_SIZE
     sent = 0
@@ -124,22 +127,22 @@ def _close_quietly(connection):
 
 
 def _send_one(row, connection):
-    message = EmailMultiAlternatives(
-        subject=row.subject,
-        body=row.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[row.to],
-        headers=row.headers or None,
-        connection=connection,
-    )
-    if row.body_html:
-        message.attach_alternative(row.body_html, "text/html")
     now = timezone.now()
     try:
+        message = EmailMultiAlternatives(
+            subject=row.subject,
+            body=row.body_text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[row.to],
+            headers=row.headers or None,
+            connection=connection,
+        )
+        if row.body_html:
+            message.attach_alternative(row.body_html, "text/html")
         message.send()
     except RETRYABLE_ERRORS as exc:
         row.attempts += 1
-        row.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
+        row.last_error = _describe(exc)
         if row.attempts >= MAX_ATTEMPTS:
             row.failed_at = now
             logger.error("Outbox gave up on %s after %s attempts: %s", row.key, row.attempts, row.last_error)
@@ -148,7 +151,22 @@ def _send_one(row, connection):
         row.save(update_fields=["attempts", "last_error", "next_attempt_at", "failed_at"])
         _close_quietly(connection)  # a fresh connection for the next row
         return 0
+    except Exception as exc:  # noqa: BLE001 - one unsendable row must not stop or undo the batch
+        # Not an outage but a message that can never go out (an address or header Django
+        # refuses): set it aside at once. Raising would roll back the sent marks of the rows
+        # already sent in this batch (so they would go out again) and hit this row every run.
+        row.attempts += 1
+        row.last_error = _describe(exc)
+        row.failed_at = now
+        logger.exception("Outbox cannot send %s; marked failed", row.key)
+        row.save(update_fields=["attempts", "last_error", "failed_at"])
+        _close_quietly(connection)
+        return 0
     row.sent_at = now
     row.attempts += 1
     row.save(update_fields=["sent_at", "attempts"])
     return 1
+
+
+def _describe(exc):
+    return f"{exc.__class__.__name__}: {exc}"[:2000]

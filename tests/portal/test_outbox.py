@@ -287,3 +287,45 @@ def test_with_redis_stopped_the_row_waits_and_goes_out_when_beat_runs_again(
     row.refresh_from_db()
     assert row.sent_at is not None
     assert len(mail.outbox) == 1
+
+
+class OneBrokenMessageBackend:
+    """An e-mail backend that cannot build one message (a bug, not an SMTP outage)."""
+
+    broken_to = "rikki@example.org"
+    sent = []
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def open(self):
+        return True
+
+    def close(self):
+        pass
+
+    def send_messages(self, messages):
+        for message in messages:
+            if message.to == [self.broken_to]:
+                raise ValueError("Invalid address")
+        OneBrokenMessageBackend.sent.extend(messages)
+        return len(messages)
+
+
+@pytest.mark.django_db
+def test_a_message_that_can_never_be_sent_is_set_aside_and_the_others_go_out_once(settings):
+    settings.EMAIL_BACKEND = "tests.portal.test_outbox.OneBrokenMessageBackend"
+    OneBrokenMessageBackend.sent = []
+    queue_test_mail(key="first", to="eka@example.org")
+    queue_test_mail(key="broken", to=OneBrokenMessageBackend.broken_to)
+    queue_test_mail(key="third", to="kolmas@example.org")
+
+    assert outbox.send_due() == 2
+    assert outbox.send_due() == 0, "the next run sends nothing again and is not stuck on the broken row"
+
+    assert sorted(m.to[0] for m in OneBrokenMessageBackend.sent) == ["eka@example.org", "kolmas@example.org"]
+    assert set(Notification.objects.filter(sent_at__isnull=False).values_list("key", flat=True)) == {"first", "third"}
+    broken = Notification.objects.get(key="broken")
+    assert broken.sent_at is None
+    assert broken.failed_at is not None, "a bug is not retried eight times over four days"
+    assert "ValueError: Invalid address" in broken.last_error
