@@ -124,6 +124,35 @@ def test_signup_errors_are_tied_to_their_fields(client):
     assert get_user_model().objects.count() == 0
 
 
+def test_a_hand_laid_allauth_field_ties_its_errors_and_help_to_the_input(rf):
+    """allauth lays some fields out by hand (the e-mail change form passes ``errors=``)."""
+    from django import forms
+    from django.template import Context, Origin, Template
+
+    class EmailForm(forms.Form):
+        email = forms.EmailField()
+
+    form = EmailForm(data={"email": "not-an-address"})
+    form.is_valid()
+    template = Template(
+        "{% load allauth %}"
+        '{% element field id=form.email.auto_id name="email" value=form.email.value errors=form.email.errors '
+        'type="email" %}{% slot label %}Email{% endslot %}{% slot help_text %}Your address{% endslot %}'
+        "{% endelement %}",
+        origin=Origin("account/email_change.html", template_name="account/email_change.html"),
+    )
+
+    with translation.override("en"):
+        html = template.render(Context({"form": form, "request": rf.get("/")}))
+
+    email_input = re.search(r"<input[^>]*>", html).group(0)
+    assert 'aria-invalid="true"' in email_input
+    assert 'aria-describedby="id_email_errors id_email_helptext"' in email_input
+    errors = re.search(r'<div class="field-errors" id="id_email_errors">(.*?)</div>', html, re.S).group(1)
+    assert "Enter a valid email address." in errors
+    assert 'id="id_email_helptext"' in html
+
+
 @pytest.mark.django_db
 def test_a_short_password_is_refused_with_a_translated_reason(client):
     response = client.post(
