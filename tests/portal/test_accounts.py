@@ -447,3 +447,24 @@ def test_anonymous_header_offers_sign_in_and_sign_up_but_no_account_link(client)
     assert 'href="/fi/accounts/login/"' in html
     assert 'href="/fi/accounts/signup/"' in html
     assert 'href="/fi/accounts/email/"' not in html
+
+
+@pytest.mark.django_db
+def test_the_remove_address_prompt_reaches_the_script_as_the_words_of_its_translation(
+    client_for, outsider, monkeypatch
+):
+    """A translation with quotes, "&" or "</script>" is neither shown as HTML entities nor able
+    to end the JSON string or the script around it."""
+    msgid = "Do you really want to remove the selected email address?"
+    tricky = "Poistetaanko \"valittu\" osoite & sen 'vahvistus'? </script><b>"
+    real_gettext = translation._trans.gettext
+    monkeypatch.setattr(translation._trans, "gettext", lambda m: tricky if m == msgid else real_gettext(m))
+
+    html = client_for(outsider).get("/fi/accounts/email/").content.decode()
+
+    payload = re.search(
+        r'<script data-allauth-onload="allauth.account.forms.manageEmailForm" type="application/json">(.*?)</script>',
+        html,
+        re.S,
+    ).group(1)
+    assert json.loads(payload) == {"i18n": {"confirmDelete": tricky}}
