@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 
@@ -100,10 +101,16 @@ class CalendarItem:
 
     @property
     def sort_key(self):
+        """By day in the city's time, a day's all-day items first, then its timed ones by time.
+
+        Sources may give UTC (as the database does) or local datetimes: both are compared as
+        the city's wall-clock time, so 01:00 in Pori sorts into its own day, not the one before.
+        """
         start = self.start
         if isinstance(start, dt.datetime):
-            return (start.date(), 1, start.timetz().replace(tzinfo=None))
-        return (start, 0 if self.month_only else 0, dt.time.min)
+            local = timezone.localtime(start)
+            return (local.date(), 1, local.time())
+        return (start, 0, dt.time.min)
 
 
 _calendar_sources: dict[str, Callable[[dt.date, dt.date], list[CalendarItem]]] = {}

@@ -1,6 +1,7 @@
 """The indicator, calendar-source, front-page and recipient-list registries."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -64,6 +65,48 @@ def test_calendar_items_merge_every_source_sorted_by_time_and_filter_by_kind():
     finally:
         registries._calendar_sources.pop("tests.first")
         registries._calendar_sources.pop("tests.second")
+
+
+def test_calendar_items_are_ordered_by_pori_time_whatever_zone_a_source_gives():
+    """Database datetimes come back in UTC: a meeting at 01:00 in Pori is 23:00 UTC the day before."""
+    helsinki = ZoneInfo("Europe/Helsinki")
+
+    @registries.calendar_source("tests.utc")
+    def from_the_database(start, end):
+        return [
+            CalendarItem(
+                uid="night@test", title="Night", start=dt.datetime(2026, 12, 4, 23, 0, tzinfo=dt.UTC), kind="meeting"
+            ),
+            CalendarItem(
+                uid="seven@test",
+                title="Seven",
+                start=dt.datetime(2026, 12, 4, 17, 0, tzinfo=dt.UTC),
+                kind="meeting",
+            ),
+        ]
+
+    @registries.calendar_source("tests.local")
+    def in_local_time(start, end):
+        return [
+            CalendarItem(uid="day@test", title="Independence Day eve", start=dt.date(2026, 12, 5), kind="other"),
+            CalendarItem(
+                uid="half-six@test",
+                title="Half past six",
+                start=dt.datetime(2026, 12, 4, 18, 30, tzinfo=helsinki),
+                kind="meeting",
+            ),
+        ]
+
+    try:
+        items = registries.calendar_items(
+            dt.date(2026, 12, 1), dt.date(2027, 1, 1), sources={"tests.utc", "tests.local"}
+        )
+    finally:
+        registries._calendar_sources.pop("tests.utc")
+        registries._calendar_sources.pop("tests.local")
+
+    # 18:30 and 19:00 on 4 December, then 5 December: the all-day item first, then 01:00.
+    assert [item.title for item in items] == ["Half past six", "Seven", "Independence Day eve", "Night"]
 
 
 def test_recipient_lists_give_each_address_once():
