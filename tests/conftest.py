@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from tests.factories import AssociationFactory, DepartmentFactory, MembershipFactory, UserFactory
 
@@ -27,6 +28,14 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-background-networking"
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_language():
+    """Every test starts in the default language: a request's language must not leak into the next test."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

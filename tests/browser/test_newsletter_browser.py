@@ -9,7 +9,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from newsletter import services
 from newsletter.models import Subscriber
@@ -19,6 +19,13 @@ from tests.conftest import assert_accessible
 from tests.newsletter.factories import IssueFactory, SubscriberFactory, sent_issue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The pages are under /en/: compare with the English text of the message constants."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
