@@ -88,32 +88,34 @@ def _backoff(attempts):
     return timedelta(minutes=min(2**attempts, 24 * 60))
 
 
-def send_due(*, batch_size=None, now=None):
-    """Send due outbox rows in batches. Returns the number sent.
+def send_due(*, now=None, limit=None):
+    """Send the outbox rows that are due; returns the number sent.
 
-    Each row is locked (``SKIP LOCKED``) while it is sent and marked sent in the same
-    transaction, so two workers never send the same row. An SMTP error leaves the row for a
-    later attempt with exponential backoff; after ``MAX_ATTEMPTS`` it is marked failed. Any
-    other error is the message's own fault: that row is marked failed at once and the batch
-    goes on.
+    Each row is claimed (``SELECT … FOR UPDATE SKIP LOCKED``), sent and marked sent in a
+    transaction of its own: two workers never send the same row, and a worker killed mid-run
+    leaves at most the one message in flight to be sent again (SMTP has no two-phase commit).
+    One SMTP connection serves the whole run. Each row is tried at most once per run. An SMTP
+    error leaves the row for a later attempt with exponential backoff; after ``MAX_ATTEMPTS``
+    it is marked failed. Any other error is the message's own fault: that row is marked failed
+    at once and the run goes on.
     """
-    batch_size = batch_size or settings.OUTBOX_BATCH_SIZE
     sent = 0
+    tried = []
     connection = get_connection()
     try:
-        while True:
+        while limit is None or len(tried) < limit:
             with transaction.atomic():
-                rows = list(
+                row = (
                     Notification.objects.due(now)
+                    .exclude(pk__in=tried)
                     .select_for_update(skip_locked=True)
-                    .order_by("send_after", "id")[:batch_size]
+                    .order_by("send_after", "id")
+                    .first()
                 )
-                if not rows:
+                if row is None:
                     break
-                for row in rows:
-                    sent += _send_one(row, connection)
-                if len(rows) < batch_size:
-                    break
+                tried.append(row.pk)
+                sent += _send_one(row, connection)
     finally:
         _close_quietly(connection)
     return sent

@@ -188,7 +188,6 @@ vars().update(EMAIL_CONFIG)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Yhdistysportaali <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=100)
 
 # --- Accounts (django-allauth) ------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

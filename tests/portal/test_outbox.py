@@ -173,7 +173,7 @@ def test_two_workers_at_once_never_send_the_same_row(settings):
     def drain():
         try:
             barrier.wait()
-            counts.append(outbox.send_due(batch_size=5, now=later))
+            counts.append(outbox.send_due(now=later))
         finally:
             connection.close()
 
@@ -329,3 +329,47 @@ def test_a_message_that_can_never_be_sent_is_set_aside_and_the_others_go_out_onc
     assert broken.sent_at is None
     assert broken.failed_at is not None, "a bug is not retried eight times over four days"
     assert "ValueError: Invalid address" in broken.last_error
+
+
+class CommittedSoFarBackend:
+    """Records, at each send, how many rows another database connection already sees as sent."""
+
+    seen = []
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def open(self):
+        return True
+
+    def close(self):
+        pass
+
+    def send_messages(self, messages):
+        import threading
+
+        from django.db import connection
+
+        def look():
+            try:
+                CommittedSoFarBackend.seen.append(Notification.objects.filter(sent_at__isnull=False).count())
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=look)
+        thread.start()
+        thread.join()
+        return len(messages)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_sent_mark_is_committed_before_the_next_message_goes_out(settings):
+    """A worker killed mid-run can re-send at most the one message it was sending."""
+    settings.EMAIL_BACKEND = "tests.portal.test_outbox.CommittedSoFarBackend"
+    CommittedSoFarBackend.seen = []
+    later = timezone.now() + timedelta(hours=1)
+    for n in range(3):
+        queue_test_mail(key=f"run-{n}", to=f"person{n}@example.org", send_after=later)
+
+    assert outbox.send_due(now=later) == 3
+    assert CommittedSoFarBackend.seen == [0, 1, 2]
