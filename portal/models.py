@@ -6,8 +6,41 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 LANGUAGE_CHOICES = [(code, name) for code, name in settings.LANGUAGES]
+
+
+class Stamped(models.Model):
+    """Who created a record and when it was created and last changed.
+
+    Every new model inherits this instead of repeating the three fields; the services set
+    ``created_by``. Use ``Audited`` where staff must see every change (decisions, bookings).
+    """
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Audited(Stamped):
+    """``Stamped`` with a change history (django-simple-history): who changed what and when."""
+
+    history = HistoricalRecords(inherit=True, excluded_fields=["updated_at"])
+
+    class Meta:
+        abstract = True
 
 
 class Department(models.Model):
