@@ -11,10 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from annualclock.models import ClockEntry, Meeting, MeetingMaterial
+from portal.permissions import staff_has_perm
 
 
 def is_clock_staff(user, perm):
-    return bool(user.is_authenticated and user.is_active and user.is_staff and user.has_perm(perm))
+    """Staff with an authenticator app who hold ``perm`` (portal.permissions: no TOTP, no staff powers)."""
+    return staff_has_perm(user, perm)
 
 
 def entry_for_viewer(request, pk) -> ClockEntry:

@@ -520,9 +520,11 @@ class PartnershipAgreementQuerySet(models.QuerySet):
 
     def for_staff(self, user):
         """The agreements a staff member may see and edit: their department's; a superuser sees all."""
-        if not user.is_authenticated or not user.is_staff:
+        from portal.permissions import acts_as_staff, acts_as_superuser
+
+        if not acts_as_staff(user):
             return self.none()
-        if user.is_superuser:
+        if acts_as_superuser(user):
             return self
         return self.filter(department__staff_group__user=user)
 

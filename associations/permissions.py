@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from associations.models import Association, Event, Membership, PartnershipAgreement
+from portal.permissions import acts_as_staff, acts_as_superuser, staff_has_perm
 
 NOT_FOUND = "Not found"
 
@@ -57,7 +58,7 @@ def event_for_representative(user, pk) -> Event:
 def can_see_unpublished_event(user, event) -> bool:
     if not user.is_authenticated:
         return False
-    if user.is_staff and user.has_perm("associations.view_event"):
+    if staff_has_perm(user, "associations.view_event"):
         return True
     return _approved_membership(user, event.association) is not None
 
@@ -74,10 +75,10 @@ def event_visible_to(user, pk) -> Event:
 
 
 def staff_sees_agreement(user, agreement) -> bool:
-    """Staff see their own department's agreements only; superusers all."""
-    if not (user.is_authenticated and user.is_staff):
+    """Staff (with TOTP) see their own department's agreements only; superusers all."""
+    if not acts_as_staff(user):
         return False
-    if user.is_superuser:
+    if acts_as_superuser(user):
         return True
     return (
         agreement.department.staff_group_id is not None
@@ -106,7 +107,7 @@ def association_visible_to(user, slug) -> Association:
     if association.is_publicly_visible:
         return association
     if user.is_authenticated:
-        if user.is_staff and user.has_perm("associations.view_association"):
+        if staff_has_perm(user, "associations.view_association"):
             return association
         if Membership.objects.filter(user=user, association=association).exclude(state="rejected").exists():
             return association

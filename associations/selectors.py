@@ -12,6 +12,7 @@ from django.utils.text import Truncator
 
 from associations.filters import AssociationFilter, EventFilter
 from associations.models import Association, Event, FieldOfActivity, Membership, PartnershipAgreement
+from portal.permissions import staff_has_perm
 
 
 def _directory_prefetches():
@@ -101,7 +102,7 @@ def association_profile(*, slug, user) -> Association | None:
     if association.is_publicly_visible:
         return association
     if user.is_authenticated and (
-        (user.is_staff and user.has_perm("associations.view_association"))
+        staff_has_perm(user, "associations.view_association")
         or Membership.objects.filter(association=association, user=user).exclude(state="rejected").exists()
     ):
         return association

@@ -1,13 +1,13 @@
 """Cross-cutting request handling: signed-in pages are never cached; staff need MFA for the admin."""
 
-from allauth.mfa.models import Authenticator
-from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext_lazy as _
+
+from portal.permissions import acts_as_staff
 
 STAFF_MFA_REQUIRED = _("Set up two-factor authentication with an authenticator app before you open the administration.")
 
@@ -37,7 +37,8 @@ class StaffMFAMiddleware:
     Without one they are sent to allauth's TOTP setup and see no admin page at all. A
     signed-in user who is not staff gets 403 on every admin URL. The admin's own login goes
     through allauth (see portal/urls.py), so its rate limits and the MFA step at sign-in
-    apply to staff too.
+    apply to staff too. Outside the admin the same rule holds through ``portal.permissions``:
+    without TOTP a staff account has no staff powers anywhere.
     """
 
     def __init__(self, get_response):
@@ -50,7 +51,7 @@ class StaffMFAMiddleware:
             if not user.is_staff:
                 # The admin would bounce them to its login page; say plainly that it is not theirs.
                 raise PermissionDenied
-            if not is_mfa_enabled(user, [Authenticator.Type.TOTP]):
+            if not acts_as_staff(user):
                 messages.warning(request, STAFF_MFA_REQUIRED)
                 return redirect("mfa_activate_totp")
         return self.get_response(request)
