@@ -1,10 +1,7 @@
 """Public pages: subscribe, confirm, preferences, unsubscribe (no account needed), the archive."""
 
-import time
-
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
 
 from newsletter import selectors, services
 from newsletter.consent import CONSENT_TEXT, PRIVACY_TEXT
@@ -39,17 +37,18 @@ def _link_problem(request, message, *, status=400):
     )
 
 
+def _subscribe_rate(group, request):
+    """Sign-up requests per visitor and hour (``NEWSLETTER_SUBSCRIBE_LIMIT_PER_HOUR``, 20 by default)."""
+    return f"{getattr(settings, 'NEWSLETTER_SUBSCRIBE_LIMIT_PER_HOUR', 20)}/h"
+
+
 def _over_limit(request):
-    """A small per-address limit on subscription requests, against mass sign-ups of others."""
-    limit = getattr(settings, "NEWSLETTER_SUBSCRIBE_LIMIT_PER_HOUR", 20)
-    key = f"newsletter:subscribe:{request.META.get('REMOTE_ADDR', '')}:{int(time.time() // 3600)}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count > limit
+    """A per-visitor limit on subscription requests, against mass sign-ups of others.
+
+    Counted by django-ratelimit on the visitor's address as the trusted proxy reports it
+    (``portal.accounts.client_ip``), so visitors behind the proxy do not share one limit.
+    """
+    return is_ratelimited(request, group="newsletter.subscribe", key="ip", rate=_subscribe_rate, increment=True)
 
 
 def _account_subscription(user):

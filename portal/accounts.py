@@ -4,10 +4,11 @@ import uuid
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.adapter import DefaultAccountAdapter, get_adapter
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import ngettext
@@ -70,7 +71,30 @@ def allauth_outbox_key(template_prefix):
     return f"allauth:{template_prefix.rsplit('/', 1)[-1]}:{uuid.uuid4().hex}"
 
 
+def client_ip(request) -> str:
+    """The visitor's address, the one every rate limit counts (allauth's and django-ratelimit's).
+
+    Behind the TLS proxy every request comes from the proxy; allauth then reads the address
+    the last ``ALLAUTH_TRUSTED_PROXY_COUNT`` proxies appended to X-Forwarded-For (or the
+    ``ALLAUTH_TRUSTED_CLIENT_IP_HEADER`` one proxy sets), and believes nothing a visitor wrote
+    to the left of it. django-ratelimit reads it through ``RATELIMIT_IP_META_KEY``.
+    """
+    return get_adapter(request).get_client_ip(request)
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request):
+        try:
+            return super().get_client_ip(request)
+        except ImproperlyConfigured:
+            # Fewer X-Forwarded-For entries than trusted proxies: the request did not come
+            # through them all (or the header was cut), so none of it is believed. Count the
+            # peer rather than answer every such request with a server error.
+            peer = request.META.get("REMOTE_ADDR")
+            if not peer:
+                raise PermissionDenied("Unable to determine client IP address") from None
+            return peer
+
     def send_mail(self, template_prefix, email, context):
         """Queue allauth's message in the outbox instead of sending it inline.
 

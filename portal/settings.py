@@ -216,6 +216,14 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# The visitor's address for every rate limit (portal.accounts.client_ip). Behind the TLS proxy
+# set how many proxies of yours append to X-Forwarded-For (1 for one nginx), or the header one
+# proxy sets to the client's address (e.g. X-Real-IP); with neither, the peer address counts.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", default="") or None
+# django-ratelimit (the newsletter's sign-up limit) keys "ip" on the same address. It is not in
+# INSTALLED_APPS: its system checks only know django-redis, not Django's own (atomic) Redis cache.
+RATELIMIT_IP_META_KEY = "portal.accounts.client_ip"
 # Mail the user when their password, e-mail addresses or authenticators change (via the outbox).
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

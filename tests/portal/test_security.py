@@ -316,3 +316,17 @@ def test_production_starts_with_safe_settings_and_secure_cookies():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True", "True", "True", "__Host-sessionid", "False"]
+
+
+@pytest.mark.slow
+def test_the_trusted_proxy_settings_come_from_the_environment():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.ALLAUTH_TRUSTED_PROXY_COUNT, s.ALLAUTH_TRUSTED_CLIENT_IP_HEADER)"
+    )
+    result = run_in_production(
+        ["-c", code], ALLAUTH_TRUSTED_PROXY_COUNT="1", ALLAUTH_TRUSTED_CLIENT_IP_HEADER="X-Real-IP"
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["1", "X-Real-IP"]
