@@ -1,7 +1,6 @@
 """Views of the registry: thin. Parse the request, check access (permissions.py), call one
 service or selector, render. State changes only on POST (CSRF)."""
 
-import csv
 import json
 import mimetypes
 from pathlib import PurePosixPath
@@ -28,6 +27,7 @@ from associations.models import Association, Event, Membership
 from associations.opendata import EXPORT_COLUMNS, export_row
 from associations.search import SEARCH_MAX_LENGTH, SEARCH_TOO_LONG, search_associations
 from associations.tokens import association_id_from_token
+from portal import csvexport
 
 PAGE_SIZE = 20
 EVENTS_PAGE_SIZE = 20
@@ -101,7 +101,7 @@ def directory_csv(request):
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    writer = csv.writer(_Echo())
+    writer = csvexport.writer(_Echo())
 
     def lines():
         yield "\ufeff"  # a BOM, so a spreadsheet opens it as UTF-8

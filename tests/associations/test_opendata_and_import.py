@@ -36,6 +36,20 @@ def test_the_csv_export_has_public_fields_with_the_directorys_filters(client, re
     assert "secret.person" not in text and "Salainen" not in text
 
 
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_a_csv_cell_that_a_spreadsheet_would_run_as_a_formula_is_neutralised(client, db, start):
+    formula = f'{start}cmd|"/c calc"!A1'
+    AssociationFactory(name=f"{start}Kaavayhdistys ry", phone=formula, website="https://kaava.example")
+
+    response = client.get("/en/associations/export.csv")
+
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    row = next(r for r in csv.DictReader(io.StringIO(text)) if "Kaavayhdistys" in r["name"])
+    assert row["name"] == f"'{start}Kaavayhdistys ry"
+    assert row["phone"] == f"'{formula}"
+    assert row["website"] == "https://kaava.example", "ordinary cells are left as they are"
+
+
 def test_the_json_export_matches_the_search(client, registry, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         response = client.get("/en/associations/export.json", {"q": "kuoro"})
