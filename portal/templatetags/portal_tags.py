@@ -1,4 +1,7 @@
+import datetime as dt
+
 from django import template
+from django.utils import timezone
 
 from portal import permissions
 from portal.markdown import render_markdown
@@ -22,3 +25,19 @@ def acts_as_staff_filter(user):
 def staff_has_perm_filter(user, perm):
     """``{% if user|staff_has_perm:"associations.view_association" %}``: staff with TOTP holding ``perm``."""
     return permissions.staff_has_perm(user, perm)
+
+
+@register.filter(name="html_datetime")
+def html_datetime(value):
+    """The ``datetime`` attribute of ``<time>``: ``2026-11-27`` or ``2026-11-27T19:03:12+02:00``.
+
+    Whole seconds, in the current time zone: HTML allows at most three fraction digits, and
+    Django's ``date:'c'`` writes the database's six. Empty for no value.
+    """
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(microsecond=0).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return ""
