@@ -21,7 +21,13 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from associations import services
-from associations.forms import PrivateClearableFileInput, ReasonForm, RegisterImportForm, https_formfield
+from associations.forms import (
+    PrivateClearableFileInput,
+    ReasonForm,
+    RegisterImportForm,
+    clean_event_date,
+    https_formfield,
+)
 from associations.models import (
     Association,
     Event,
@@ -307,6 +313,12 @@ class EventAdminForm(forms.ModelForm):
 
     def clean_poster(self):
         return _checked_image(self.cleaned_data.get("poster"))
+
+    def clean_start_date(self):
+        return clean_event_date(self, "start_date")
+
+    def clean_end_date(self):
+        return clean_event_date(self, "end_date")
 
 
 @admin.register(Event)

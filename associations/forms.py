@@ -22,6 +22,7 @@ from associations.validators import (
     URL_SCHEME_INVALID,
     normalize_business_id,
     normalize_register_number,
+    validate_event_date,
     validate_http_url,
     validate_image_file,
 )
@@ -239,6 +240,14 @@ class ActingForForm(forms.Form):
         self.fields["association"].queryset = Association.objects.represented_by(user).order_by("name")
 
 
+def clean_event_date(form, field):
+    """A new or changed event date within ``event_date_bounds``; an unchanged old one may stay."""
+    value = form.cleaned_data.get(field)
+    if field in form.changed_data:
+        validate_event_date(value)
+    return value
+
+
 class EventForm(FieldMessagesModelForm):
     poster = ImageFileField(
         label=_("Poster image"),
@@ -313,6 +322,12 @@ class EventForm(FieldMessagesModelForm):
         value = self.cleaned_data.get("link", "")
         validate_http_url(value)
         return value
+
+    def clean_start_date(self):
+        return clean_event_date(self, "start_date")
+
+    def clean_end_date(self):
+        return clean_event_date(self, "end_date")
 
     def clean(self):
         data = super().clean()

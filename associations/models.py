@@ -494,9 +494,13 @@ class Event(models.Model):
 
     @property
     def ends(self) -> dt.date | dt.datetime | None:
-        """Exclusive end as in iCalendar: the day after for all-day events; None when unknown."""
+        """Exclusive end as in iCalendar: the day after for all-day events; None when unknown.
+
+        An old row on 9999-12-31 has no day after: it ends on that day rather than fail every
+        page and feed that shows it (new dates are bounded by ``validate_event_date``).
+        """
         if self.start_time is None:
-            return self.last_date + dt.timedelta(days=1)
+            return self.last_date + dt.timedelta(days=1) if self.last_date < dt.date.max else dt.date.max
         if self.end_time is None:
             return None
         return self._aware(self.last_date, self.end_time)

@@ -5,6 +5,7 @@ must open and verify with Pillow, a PDF must start with the ``%PDF-`` magic byte
 may exceed ``settings.MAX_UPLOAD_BYTES``.
 """
 
+import datetime as dt
 import re
 from contextlib import contextmanager
 from urllib.parse import urlsplit
@@ -12,6 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 BUSINESS_ID_INVALID = _("Enter a business ID (Y-tunnus) in the form 1234567-8 with a valid check digit.")
@@ -20,6 +22,9 @@ REGISTER_NUMBER_TAKEN = _("Another association in the registry already has this 
 BUSINESS_ID_TAKEN = _("Another association in the registry already has this business ID.")
 EVENT_END_BEFORE_START = _("The end must be after the start.")
 EVENT_END_TIME_WITHOUT_START = _("Give a start time too, or leave the end time empty.")
+EVENT_YEARS_BACK = 10  # a project's report may come years later; nothing older than this
+EVENT_YEARS_AHEAD = 5
+EVENT_DATE_OUT_OF_RANGE = _("Give a date from %(back)s years ago to %(ahead)s years ahead.")
 POSTER_ALT_REQUIRED = _("Describe the poster for those who cannot see it (alt text).")
 AGREEMENT_END_BEFORE_START = _("The end of validity must be on or after its start.")
 REVIEW_NEXT_BEFORE_HELD = _("The next discussion must be after this one.")
@@ -82,6 +87,32 @@ def normalize_register_number(value: str) -> str:
         groups.insert(0, digits[-3:])
         digits = digits[:-3]
     return ".".join(groups)
+
+
+def event_date_bounds(today=None) -> tuple[dt.date, dt.date]:
+    """The first and last day an event may be given: ``EVENT_YEARS_BACK`` / ``_AHEAD`` from today."""
+    today = today or timezone.localdate()
+    return _years_from(today, -EVENT_YEARS_BACK), _years_from(today, EVENT_YEARS_AHEAD)
+
+
+def _years_from(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def validate_event_date(value, *, today=None):
+    """An event's date must be near today: 9999-12-31 or year 1 is a typo, never an event.
+
+    Such a date was once accepted and then broke every page and feed that showed the event.
+    """
+    if value is None:
+        return
+    first, last = event_date_bounds(today)
+    if not first <= value <= last:
+        params = {"back": EVENT_YEARS_BACK, "ahead": EVENT_YEARS_AHEAD}
+        raise ValidationError(EVENT_DATE_OUT_OF_RANGE, code="event_date_out_of_range", params=params)
 
 
 def validate_http_url(value: str):

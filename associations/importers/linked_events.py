@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association, Event
+from associations.validators import event_date_bounds
 
 SOURCE = Event.Source.LINKED_EVENTS
 LANGUAGE_ORDER = ("fi", "sv", "en")
@@ -129,6 +130,11 @@ def import_events(items, *, association=None, report=None) -> ImportReport:
                 report.skipped.append((external_id, "no start time"))
                 continue
             end_date, end_time = _split(item.get("end_time"))
+            first, last = event_date_bounds()
+            if not (first <= start_date <= last and (end_date is None or end_date <= last)):
+                # 9999-12-31 or year 1 is a typo at the source; it would only clutter the calendar.
+                report.skipped.append((external_id, "date out of range"))
+                continue
             if item.get("has_start_time") is False:
                 start_time = None
             if item.get("has_end_time") is False or start_time is None:
