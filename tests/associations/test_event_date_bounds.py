@@ -16,7 +16,6 @@ from associations.models import Event
 from associations.validators import EVENT_DATE_OUT_OF_RANGE, EVENT_YEARS_AHEAD, EVENT_YEARS_BACK
 from tests.associations.factories import EventFactory
 
-
 BLANK_FORM = {
     "kind": "event",
     "description": "",
