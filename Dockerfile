@@ -31,6 +31,9 @@ COPY --chown=portal:portal . .
 RUN DJANGO_ENV=production \
     SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
     ALLOWED_HOSTS=build.invalid \
+    SITE_URL=https://build.invalid \
+    EMAIL_URL=smtp://build.invalid:25 \
+    TRUSTED_PROXY_IPS=127.0.0.1 \
     python manage.py collectstatic --no-input -v 0 \
     && python manage.py compilemessages -v 0 \
     && mkdir -p var/media \

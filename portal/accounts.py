@@ -86,10 +86,11 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_client_ip(self, request):
         try:
             return super().get_client_ip(request)
-        except ImproperlyConfigured:
-            # Fewer X-Forwarded-For entries than trusted proxies: the request did not come
-            # through them all (or the header was cut), so none of it is believed. Count the
-            # peer rather than answer every such request with a server error.
+        except (ImproperlyConfigured, PermissionDenied):
+            # Fewer X-Forwarded-For entries than trusted proxies, or no client-IP header: the
+            # request did not come through the proxies (portal.middleware.TrustedProxyMiddleware
+            # dropped what another peer sent), so none of it is believed. Count the peer rather
+            # than answer every such request with an error.
             peer = request.META.get("REMOTE_ADDR")
             if not peer:
                 raise PermissionDenied("Unable to determine client IP address") from None

@@ -1,5 +1,10 @@
-"""Cross-cutting request handling: signed-in pages are never cached; staff need MFA for the admin."""
+"""Cross-cutting request handling: forwarded headers only from the proxy; signed-in pages are never
+cached; staff need MFA for the admin."""
 
+import ipaddress
+from functools import lru_cache
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -10,6 +15,53 @@ from django.utils.translation import gettext_lazy as _
 from portal.permissions import acts_as_staff
 
 STAFF_MFA_REQUIRED = _("Set up two-factor authentication with an authenticator app before you open the administration.")
+
+
+FORWARDED_HEADERS = (
+    "HTTP_FORWARDED",
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_X_FORWARDED_PROTO",
+)
+
+
+@lru_cache(maxsize=8)
+def _networks(trusted: tuple[str, ...]):
+    return tuple(ipaddress.ip_network(value.strip(), strict=False) for value in trusted if value.strip())
+
+
+def from_trusted_proxy(remote_addr: str, trusted) -> bool:
+    try:
+        address = ipaddress.ip_address(remote_addr or "")
+    except ValueError:
+        return False
+    return any(address in network for network in _networks(tuple(trusted)))
+
+
+class TrustedProxyMiddleware:
+    """Forwarded headers count only when the TLS proxy sent them (``TRUSTED_PROXY_IPS``).
+
+    Django believes ``X-Forwarded-Proto`` (``SECURE_PROXY_SSL_HEADER``) and the rate limits
+    believe ``X-Forwarded-For`` or ``ALLAUTH_TRUSTED_CLIENT_IP_HEADER`` (``portal.accounts.client_ip``)
+    from whoever connects. A request from any other peer loses those headers before anything
+    reads them, so reaching gunicorn past the proxy buys neither "https" nor a made-up address.
+    Empty ``TRUSTED_PROXY_IPS`` (development, tests): nothing is removed; production requires it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        trusted = getattr(settings, "TRUSTED_PROXY_IPS", None)
+        if trusted and not from_trusted_proxy(request.META.get("REMOTE_ADDR", ""), trusted):
+            headers = list(FORWARDED_HEADERS)
+            client_header = getattr(settings, "ALLAUTH_TRUSTED_CLIENT_IP_HEADER", None)
+            if client_header:
+                headers.append("HTTP_" + client_header.upper().replace("-", "_"))
+            for name in headers:
+                request.META.pop(name, None)
+        return self.get_response(request)
 
 
 class SessionSecurityMiddleware:

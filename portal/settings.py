@@ -8,6 +8,7 @@ Three run modes by ``DJANGO_ENV``:
 - ``production``: refuses to start on an unsafe default; ``check --deploy`` is clean.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -45,7 +46,10 @@ else:
     DEBUG = env.bool("DEBUG", default=DJANGO_ENV == "development")
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env.str("SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
+if PRODUCTION and not SITE_URL.startswith("https://"):
+    # E-mail links, feeds and the accessibility statement carry it: never a default.
+    raise ImproperlyConfigured("Production needs SITE_URL, the portal's public https:// address.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -76,6 +80,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.middleware.TrustedProxyMiddleware",  # first: before anything reads a forwarded header
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -181,6 +186,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- E-mail -------------------------------------------------------------------------------
+if PRODUCTION and not env.str("EMAIL_URL", default=""):
+    # The default (a catcher on 127.0.0.1:1025) would swallow every e-mail without a word.
+    raise ImproperlyConfigured("Production needs EMAIL_URL, the outgoing mail server.")
 EMAIL_CONFIG = env.email_url(
     "EMAIL_URL", default="consolemail://" if DJANGO_ENV == "development" else "smtp://127.0.0.1:1025"
 )
@@ -221,6 +229,17 @@ ACCOUNT_RATE_LIMITS = {
 # proxy sets to the client's address (e.g. X-Real-IP); with neither, the peer address counts.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", default="") or None
+# The TLS proxy's addresses (IPs or networks, comma-separated): forwarded headers from any other
+# peer are dropped (portal.middleware.TrustedProxyMiddleware). Required in production, where
+# X-Forwarded-Proto decides what is https.
+TRUSTED_PROXY_IPS = env.list("TRUSTED_PROXY_IPS", default=[])
+try:
+    for _network in TRUSTED_PROXY_IPS:
+        ipaddress.ip_network(_network.strip(), strict=False)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_IPS: {exc}") from None
+if PRODUCTION and not TRUSTED_PROXY_IPS:
+    raise ImproperlyConfigured("Production needs TRUSTED_PROXY_IPS, the addresses of the TLS proxy.")
 # django-ratelimit (the newsletter's sign-up limit) keys "ip" on the same address. It is not in
 # INSTALLED_APPS: its system checks only know django-redis, not Django's own (atomic) Redis cache.
 RATELIMIT_IP_META_KEY = "portal.accounts.client_ip"

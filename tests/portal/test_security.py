@@ -272,6 +272,9 @@ def run_in_production(args, **overrides):
         DJANGO_ENV="production",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="portal.example",
+        SITE_URL="https://portal.example",
+        EMAIL_URL="smtp+tls://portal:secret@smtp.example.org:587",
+        TRUSTED_PROXY_IPS="10.0.0.2",
     )
     env.update(overrides)
     return subprocess.run(
@@ -296,6 +299,11 @@ def test_production_passes_djangos_deployment_checks():
         ({"SECRET_KEY": "django-insecure-" + "x" * 60}, "Production needs SECRET_KEY"),
         ({"ALLOWED_HOSTS": ""}, "Production needs ALLOWED_HOSTS"),
         ({"DEBUG": "true"}, "Production refuses to start with DEBUG on"),
+        ({"SITE_URL": ""}, "Production needs SITE_URL"),
+        ({"SITE_URL": "http://127.0.0.1:8000"}, "Production needs SITE_URL"),
+        ({"EMAIL_URL": ""}, "Production needs EMAIL_URL"),
+        ({"TRUSTED_PROXY_IPS": ""}, "Production needs TRUSTED_PROXY_IPS"),
+        ({"TRUSTED_PROXY_IPS": "proxy.example"}, "TRUSTED_PROXY_IPS"),
     ],
 )
 def test_production_refuses_to_start_on_an_unsafe_setting(overrides, message):
