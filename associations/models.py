@@ -146,6 +146,13 @@ class PRHClass(models.TextChoices):
     UNCLASSIFIED = "unclassified", _("Not classified")
 
 
+class AssociationManager(models.Manager):
+    def get_queryset(self):
+        # The stored search vector is for the database's eyes only (associations.search filters
+        # and ranks on it there): pages never load it.
+        return super().get_queryset().defer("search_vector")
+
+
 class AssociationQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True, moderation_state=Association.ModerationState.APPROVED)
@@ -246,7 +253,7 @@ class Association(models.Model):
         expression=search_vector(), output_field=SearchVectorField(), db_persist=True, verbose_name=_("search vector")
     )
 
-    objects = AssociationQuerySet.as_manager()
+    objects = AssociationManager.from_queryset(AssociationQuerySet)()
     history = HistoricalRecords(excluded_fields=["updated_at", "search_vector"])
 
     class Meta:
