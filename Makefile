@@ -8,10 +8,11 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: help venv install run worker test test-fast lint format messages compilemessages bench clean
+.PHONY: help venv install run db-start db-stop worker test test-fast lint format messages compilemessages bench clean
 
 help:
-	@echo "make run    - install, migrate, demo data, admin user, dev server on http://$(HOST)/"
+	@echo "make run    - install, start PostgreSQL in var/postgres, migrate, demo data, admin user, dev server on http://$(HOST)/"
+	@echo "make db-start / db-stop - start or stop that PostgreSQL by hand (e.g. for manage.py shell)"
 	@echo "make test   - the whole test suite on PostgreSQL and Redis, browser tests included"
 	@echo "make lint   - ruff check and format check"
 	@echo "make bench  - benchmarks on a large generated data set (writes var/bench/results.json)"
@@ -30,16 +31,35 @@ venv install: $(VENV)/.installed
 compilemessages: install
 	$(MANAGE) compilemessages --ignore=.venv -v 0
 
+# PostgreSQL: the embedded cluster in var/postgres/ (portal/embedded_db.py), unless DATABASE_URL
+# is set. It is started if it is not running and, if this run started it, stopped when the run ends.
 run: install compilemessages
 	mkdir -p var/celery/queue var/celery/processed var/celery/control
-	$(MANAGE) migrate --no-input -v 0
-	$(MANAGE) collectstatic --no-input -v 0
-	$(MANAGE) demo_data
-	$(MANAGE) ensure_admin --site-url http://$(HOST)
-	@echo "Starting a Celery worker with beat on kombu's filesystem transport (log: var/celery.log)"
+	@set -e; \
+	db_started=; celery_pid=; \
+	cleanup() { \
+	  if [ -n "$$celery_pid" ]; then kill $$celery_pid 2>/dev/null || true; wait $$celery_pid 2>/dev/null || true; fi; \
+	  if [ -n "$$db_started" ]; then $(PY) -m portal.embedded_db stop; fi; \
+	}; \
+	trap cleanup EXIT; \
+	if [ -z "$$DATABASE_URL" ]; then \
+	  $(PY) -m portal.embedded_db status >/dev/null || db_started=1; \
+	  $(PY) -m portal.embedded_db start; \
+	fi; \
+	$(MANAGE) migrate --no-input -v 0; \
+	$(MANAGE) collectstatic --no-input -v 0; \
+	$(MANAGE) demo_data; \
+	$(MANAGE) ensure_admin --site-url http://$(HOST); \
+	echo "Starting a Celery worker with beat on kombu's filesystem transport (log: var/celery.log)"; \
 	$(BIN)/celery -A portal worker -B --pool=solo --loglevel=INFO --schedule=var/celerybeat-schedule > var/celery.log 2>&1 & \
-	  trap "kill $$! 2>/dev/null" EXIT; \
-	  $(MANAGE) runserver $(HOST)
+	celery_pid=$$!; \
+	$(MANAGE) runserver $(HOST)
+
+db-start:
+	$(PY) -m portal.embedded_db start
+
+db-stop:
+	$(PY) -m portal.embedded_db stop
 
 test: install compilemessages
 	$(BIN)/pytest $(PYTEST_ARGS)

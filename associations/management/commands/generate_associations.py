@@ -111,7 +111,6 @@ WORDS = [
     "kulttuuri",
     "liikunta",
 ]
-BATCH = 10_000
 COLUMNS = (
     "name",
     "slug",
@@ -154,17 +153,16 @@ class Command(BaseCommand):
             self._empty()
             self._associations(rng, count)
             self._relations(rng, reference)
-        if connection.vendor == "postgresql":
-            # Fresh statistics for the planner and a visibility map for index-only counts.
-            with connection.cursor() as cursor:
-                for table in (
-                    "associations_association",
-                    "associations_association_service_areas",
-                    "associations_association_age_groups",
-                    "associations_association_languages",
-                    "associations_association_fields_of_activity",
-                ):
-                    cursor.execute(f"VACUUM ANALYZE {table}")
+        # Fresh statistics for the planner and a visibility map for index-only counts.
+        with connection.cursor() as cursor:
+            for table in (
+                "associations_association",
+                "associations_association_service_areas",
+                "associations_association_age_groups",
+                "associations_association_languages",
+                "associations_association_fields_of_activity",
+            ):
+                cursor.execute(f"VACUUM ANALYZE {table}")
         self.stdout.write(f"Generated {count} associations in {time.perf_counter() - started:.1f} s.")
 
     def _reference_data(self):
@@ -217,14 +215,11 @@ class Command(BaseCommand):
 
     def _empty(self):
         PartnershipAgreement.objects.all().delete()
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "TRUNCATE associations_association, associations_membership, associations_event, "
-                    "associations_historicalassociation RESTART IDENTITY CASCADE"
-                )
-        else:
-            Association.objects.all().delete()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "TRUNCATE associations_association, associations_membership, associations_event, "
+                "associations_historicalassociation RESTART IDENTITY CASCADE"
+            )
 
     def _rows(self, rng, count):
         classes = list(DEMO_COUNTS)
@@ -262,15 +257,6 @@ class Command(BaseCommand):
 
     def _associations(self, rng, count):
         rows = self._rows(rng, count)
-        if connection.vendor != "postgresql":
-            batch = []
-            for row in rows:
-                batch.append(Association(**dict(zip(COLUMNS, row, strict=True))))
-                if len(batch) >= BATCH:
-                    Association.objects.bulk_create(batch)
-                    batch = []
-            Association.objects.bulk_create(batch)
-            return
         with (
             connection.cursor() as cursor,
             cursor.cursor.copy(
@@ -320,9 +306,6 @@ class Command(BaseCommand):
 
     def _copy_pairs(self, model, column, pairs):
         table = model._meta.db_table
-        if connection.vendor != "postgresql":
-            model.objects.bulk_create([model(**{"association_id": a, column: b}) for a, b in pairs], batch_size=BATCH)
-            return
         sql = f"COPY {table} (association_id, {column}) FROM STDIN"  # noqa: S608 - model metadata, not input
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
             copy.write("".join(f"{a}\t{b}\n" for a, b in pairs))
