@@ -218,15 +218,6 @@ class ClaimForm(forms.Form):
         return reject_html(self.cleaned_data.get("message", ""))
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Sent to the applicant by e-mail."),
-    )
-
-
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
 

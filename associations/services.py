@@ -26,14 +26,14 @@ from associations.validators import (
     normalize_business_id,
     normalize_register_number,
 )
-from portal.outbox import notify
+from portal.moderation import REASON_REQUIRED, clean_reason, moderation_approve, moderation_reject, moderation_resubmit
+from portal.outbox import change_key, notify
 
 # --- Messages (tests assert on these) -------------------------------------------------------
 ALREADY_REPRESENTS = _("You already represent this association or your request is waiting for approval.")
 CANNOT_CLAIM_REJECTED = _("This entry is not open for claims. Contact the association coordinator.")
 LAST_ADMIN = _("The association must keep at least one administrator. Appoint another one first.")
 NOT_PENDING = _("This request has already been decided.")
-REASON_REQUIRED = _("Give a reason: it is sent to the applicant.")
 NOT_ALLOWED = _("You are not allowed to do this.")
 
 PROFILE_FIELDS = (
@@ -173,7 +173,7 @@ def association_admin_emails(association):
 def association_create(*, user, data, logo=None) -> Association:
     """A representative adds a new entry. It waits for staff moderation before it is public;
     the creator's membership (as the entry's administrator) is decided with it."""
-    association = Association(moderation_state=Association.ModerationState.PENDING)
+    association = Association(moderation_state=Association.ModerationState.PENDING, created_by=user)
     _apply_profile(association, data, logo=logo)
     association.slug = unique_slug(association.name)
     association.last_confirmed_on = timezone.localdate()
@@ -253,15 +253,9 @@ def association_approve(*, association, user) -> Association:
     own (by the creator, now its administrator, or by staff), never approved in passing.
     """
     association = Association.objects.select_for_update().get(pk=association.pk)
-    if association.moderation_state == Association.ModerationState.APPROVED:
-        return association
     now = timezone.now()
-    association.moderation_state = Association.ModerationState.APPROVED
-    association.moderation_reason = ""
-    association.moderated_by = user
-    association.moderated_at = now
-    association._history_user = user
-    association.save(update_fields=["moderation_state", "moderation_reason", "moderated_by", "moderated_at"])
+    if not moderation_approve(association, user=user, now=now):
+        return association
     for membership in Membership.objects.select_for_update().filter(
         association=association,
         state=Membership.State.PENDING,
@@ -272,7 +266,7 @@ def association_approve(*, association, user) -> Association:
     recipients = association_admin_emails(association) or ([association.email] if association.email else [])
     for email in recipients:
         notify(
-            key=f"association-{association.pk}-approved:{email}",
+            key=f"{change_key(association, f'association-{association.pk}-approved')}:{email}",
             to=email,
             template="association-approved",
             context={"association": association, "url": _absolute(association.get_absolute_url())},
@@ -284,17 +278,10 @@ def association_approve(*, association, user) -> Association:
 @transaction.atomic
 def association_reject(*, association, user, reason) -> Association:
     """Staff refuse a new entry, with the reason e-mailed to its creator."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [REASON_REQUIRED]})
+    reason = clean_reason(reason)
     association = Association.objects.select_for_update().get(pk=association.pk)
     now = timezone.now()
-    association.moderation_state = Association.ModerationState.REJECTED
-    association.moderation_reason = reason
-    association.moderated_by = user
-    association.moderated_at = now
-    association._history_user = user
-    association.save(update_fields=["moderation_state", "moderation_reason", "moderated_by", "moderated_at"])
+    moderation_reject(association, user=user, reason=reason, now=now)
     recipients = _moderation_recipients(association)
     for membership in Membership.objects.select_for_update().filter(
         association=association, state=Membership.State.PENDING
@@ -302,7 +289,7 @@ def association_reject(*, association, user, reason) -> Association:
         _membership_decide(membership=membership, user=user, approve=False, reason=reason, now=now, notify_user=False)
     for email in recipients:
         notify(
-            key=f"association-{association.pk}-rejected-{now:%Y%m%d%H%M%S}:{email}",
+            key=f"{change_key(association, f'association-{association.pk}-rejected')}:{email}",
             to=email,
             template="association-rejected",
             context={"association": association, "reason": reason},
@@ -395,7 +382,7 @@ def membership_claim(*, user, association, message="") -> Membership:
     recipients = admins or [_coordinator_email()]
     for email in recipients:
         notify(
-            key=f"membership-{membership.pk}-requested-{timezone.now():%Y%m%d%H%M%S%f}:{email}",
+            key=f"{change_key(membership, f'membership-{membership.pk}-requested')}:{email}",
             to=email,
             template="membership-requested",
             context={
@@ -421,7 +408,7 @@ def _membership_decide(*, membership, user, approve, reason, now, notify_user=Tr
     if notify_user:
         association = membership.association
         notify(
-            key=f"membership-{membership.pk}-{'approved' if approve else 'rejected'}-{now:%Y%m%d%H%M%S}",
+            key=change_key(membership, f"membership-{membership.pk}-{'approved' if approve else 'rejected'}"),
             to=membership.user.email,
             template="membership-approved" if approve else "membership-rejected",
             context={
@@ -530,7 +517,7 @@ _NULLABLE_EVENT_FIELDS = {"start_time", "end_date", "end_time", "start_date"}
 
 def _event_submitted(event):
     notify(
-        key=f"event-{event.pk}-submitted-{timezone.now():%Y%m%d%H%M%S%f}",
+        key=change_key(event, f"event-{event.pk}-submitted"),
         to=_coordinator_email(),
         template="event-submitted",
         context={
@@ -564,11 +551,10 @@ def event_update(*, event, user, data, poster=None, clear_poster=False) -> Event
     event = Event.objects.select_for_update().select_related("association").get(pk=event.pk)
     _apply_event(event, data, poster=poster, clear_poster=clear_poster)
     event.full_clean(exclude=["poster"])
-    was_waiting = event.moderation_state == Event.ModerationState.PENDING
-    event.moderation_state = Event.ModerationState.PENDING
+    returned = moderation_resubmit(event)
     event._history_user = user
     event.save()
-    if not was_waiting or poster is not None:
+    if returned or poster is not None:
         _event_submitted(event)
     return event
 
@@ -584,18 +570,11 @@ def event_delete(*, event, user) -> None:
 def event_approve(*, event, user) -> Event:
     """Staff publish an event; the poster is told."""
     event = Event.objects.select_for_update(of=("self",)).select_related("association", "created_by").get(pk=event.pk)
-    if event.moderation_state == Event.ModerationState.APPROVED:
+    if not moderation_approve(event, user=user):
         return event
-    now = timezone.now()
-    event.moderation_state = Event.ModerationState.APPROVED
-    event.moderation_reason = ""
-    event.moderated_by = user
-    event.moderated_at = now
-    event._history_user = user
-    event.save(update_fields=["moderation_state", "moderation_reason", "moderated_by", "moderated_at"])
     if event.created_by and event.created_by.email:
         notify(
-            key=f"event-{event.pk}-approved-{now:%Y%m%d%H%M%S}",
+            key=change_key(event, f"event-{event.pk}-approved"),
             to=event.created_by.email,
             template="event-approved",
             context={"event": event, "url": _absolute(event.get_absolute_url())},
@@ -607,20 +586,12 @@ def event_approve(*, event, user) -> Event:
 @transaction.atomic
 def event_reject(*, event, user, reason) -> Event:
     """Staff refuse an event, with the reason e-mailed to the poster."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [REASON_REQUIRED]})
+    reason = clean_reason(reason)
     event = Event.objects.select_for_update(of=("self",)).select_related("association", "created_by").get(pk=event.pk)
-    now = timezone.now()
-    event.moderation_state = Event.ModerationState.REJECTED
-    event.moderation_reason = reason
-    event.moderated_by = user
-    event.moderated_at = now
-    event._history_user = user
-    event.save(update_fields=["moderation_state", "moderation_reason", "moderated_by", "moderated_at"])
+    moderation_reject(event, user=user, reason=reason)
     if event.created_by and event.created_by.email:
         notify(
-            key=f"event-{event.pk}-rejected-{now:%Y%m%d%H%M%S}",
+            key=change_key(event, f"event-{event.pk}-rejected"),
             to=event.created_by.email,
             template="event-rejected",
             context={

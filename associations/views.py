@@ -21,13 +21,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from associations import permissions, selectors, services
 from associations.acting import acting_association, set_acting_association
-from associations.forms import ActingForForm, AssociationProfileForm, ClaimForm, EventForm, MemberRoleForm, ReasonForm
+from associations.forms import ActingForForm, AssociationProfileForm, ClaimForm, EventForm, MemberRoleForm
 from associations.ical import events_calendar
 from associations.jsonld import event_jsonld, organization_jsonld
 from associations.models import Association, Event, Membership
 from associations.opendata import EXPORT_COLUMNS, export_row
 from associations.search import SEARCH_MAX_LENGTH, SEARCH_TOO_LONG, search_associations
 from associations.tokens import association_id_from_token
+from portal.forms import ReasonForm
 
 PAGE_SIZE = 20
 EVENTS_PAGE_SIZE = 20

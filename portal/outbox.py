@@ -2,7 +2,9 @@
 
 Use ``notify()`` inside the service's transaction. Celery's ``portal.tasks.outbox_send_due``
 sends due rows (on commit, and every minute from beat), so a row written while Redis or SMTP
-is down simply waits. Keys are unique: the same key twice is one e-mail.
+is down simply waits. Keys are unique: the same key twice is one e-mail. A key says what
+happened and to whom, never when: ``f"association-{pk}-approved:{email}"``, or for something
+that can happen again, ``change_key(obj, "event-7-approved")`` (the change's history record).
 """
 
 import logging
@@ -72,6 +74,19 @@ def notify(*, key, to, template, context=None, language=None, send_after=None, h
     if row.send_after <= now:
         transaction.on_commit(_kick_sender)
     return row
+
+
+def change_key(obj, prefix: str) -> str:
+    """The outbox key of an e-mail that announces a change of ``obj``: ``<prefix>-h<history id>``.
+
+    It names the history record (django-simple-history) of the change, so the key is the same
+    however often the same change is announced (a retried task, a double click) and different
+    for the next change of the same kind (a second claim after a rejection). Call it after the
+    save, in the same transaction. Never put a timestamp in a key: two changes in one second
+    would share it, and a repeat a second later would not.
+    """
+    history_id = obj.history.order_by("-history_id").values_list("history_id", flat=True).first()
+    return f"{prefix}-h{history_id}"
 
 
 def _kick_sender():
