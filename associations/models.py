@@ -138,6 +138,13 @@ class AssociationQuerySet(ModeratedQuerySet):
     def public(self):
         return self.filter(is_public=True, moderation_state=Association.ModerationState.APPROVED)
 
+    def claimable(self):
+        """Entries a stranger may find and claim in "I represent": public and approved.
+
+        An entry waiting for moderation belongs to its creator until staff approve it.
+        """
+        return self.public()
+
     def represented_by(self, user):
         """Associations the user may act for: approved memberships only."""
         if not user.is_authenticated:

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -26,12 +27,20 @@ from associations.validators import (
     normalize_business_id,
     normalize_register_number,
 )
+from portal.links import without_links
 from portal.moderation import REASON_REQUIRED, clean_reason, moderation_approve, moderation_reject, moderation_resubmit
 from portal.outbox import change_key, notify
 
 # --- Messages (tests assert on these) -------------------------------------------------------
 ALREADY_REPRESENTS = _("You already represent this association or your request is waiting for approval.")
 CANNOT_CLAIM_REJECTED = _("This entry is not open for claims. Contact the association coordinator.")
+CLAIM_TOO_SOON = _(
+    "Your earlier request to represent this association was not approved. You can ask again from %(date)s, "
+    "or contact the association coordinator."
+)
+# A claimant who was refused waits this long before asking the same association again: each claim
+# e-mails its administrators, so repeats must not become a way to pester them.
+CLAIM_RETRY_DAYS = 30
 LAST_ADMIN = _("The association must keep at least one administrator. Appoint another one first.")
 NOT_PENDING = _("This request has already been decided.")
 NOT_ALLOWED = _("You are not allowed to do this.")
@@ -229,20 +238,14 @@ def association_confirm_current(*, association, user=None, today=None) -> Associ
     return association
 
 
-def _moderation_recipients(association):
-    """Who hears about a new entry's moderation: its pending or approved admin representatives."""
-    emails = list(
-        Membership.objects.filter(association=association, role=Membership.Role.ADMIN)
-        .exclude(state=Membership.State.REJECTED)
-        .values_list("user__email", flat=True)
-    )
-    return emails or ([association.email] if association.email else [])
+def _rejection_recipients(association):
+    """Who reads why a new entry was refused: its creator only (staff see it in the admin).
 
-
-def _creator_id(association):
-    """The user who added the entry (its first history record), or None."""
-    first = association.history.order_by("history_date", "history_id").values_list("history_user_id", flat=True)
-    return first.first()
+    Not anyone who claimed it meanwhile, nor its public address (typed by the same unverified
+    creator): the reason may say things meant for the applicant alone.
+    """
+    creator = association.created_by
+    return [creator.email] if creator and creator.email else []
 
 
 @transaction.atomic
@@ -260,7 +263,7 @@ def association_approve(*, association, user) -> Association:
         association=association,
         state=Membership.State.PENDING,
         role=Membership.Role.ADMIN,
-        user_id=_creator_id(association),
+        user_id=association.created_by_id,
     ):
         _membership_decide(membership=membership, user=user, approve=True, reason="", now=now, notify_user=False)
     recipients = association_admin_emails(association) or ([association.email] if association.email else [])
@@ -282,7 +285,7 @@ def association_reject(*, association, user, reason) -> Association:
     association = Association.objects.select_for_update().get(pk=association.pk)
     now = timezone.now()
     moderation_reject(association, user=user, reason=reason, now=now)
-    recipients = _moderation_recipients(association)
+    recipients = _rejection_recipients(association)
     for membership in Membership.objects.select_for_update().filter(
         association=association, state=Membership.State.PENDING
     ):
@@ -356,14 +359,19 @@ def membership_claim(*, user, association, message="") -> Membership:
     """A signed-in user says "I represent this association".
 
     The request goes to the association's admin representatives; an entry without any goes to
-    staff, and its first approved representative becomes its administrator.
+    staff, and its first approved representative becomes its administrator. Only approved entries
+    can be claimed; one open request per person and association (the unique constraint), and a
+    refused claimant waits ``CLAIM_RETRY_DAYS``. The message is relayed without links.
     """
     association = Association.objects.select_for_update().get(pk=association.pk)
-    if association.moderation_state == Association.ModerationState.REJECTED:
+    if association.moderation_state != Association.ModerationState.APPROVED:
+        # A new entry is its creator's until staff approve it; a rejected one is nobody's.
         raise ValidationError(CANNOT_CLAIM_REJECTED)
     existing = Membership.objects.filter(user=user, association=association).first()
     if existing and existing.state != Membership.State.REJECTED:
         raise ValidationError(ALREADY_REPRESENTS)
+    if existing:
+        _check_claim_retry(existing)
     admins = association_admin_emails(association)
     role = Membership.Role.MEMBER if admins else Membership.Role.ADMIN
     membership = existing or Membership(user=user, association=association)
@@ -388,7 +396,7 @@ def membership_claim(*, user, association, message="") -> Membership:
             context={
                 "association": association,
                 "applicant_email": user.email,
-                "message": membership.message,
+                "message": without_links(membership.message),
                 "members_url": _absolute(reverse("associations:members", kwargs={"slug": association.slug}))
                 if admins
                 else _absolute(reverse("admin:associations_membership_change", args=[membership.pk])),
@@ -396,6 +404,16 @@ def membership_claim(*, user, association, message="") -> Membership:
             language=_language(),
         )
     return membership
+
+
+def _check_claim_retry(membership):
+    """Refuse a repeat claim within ``CLAIM_RETRY_DAYS`` of its rejection (the latest history record)."""
+    rejected_at = membership.history.order_by("-history_id").values_list("history_date", flat=True).first()
+    if rejected_at is None:
+        return
+    allowed_from = timezone.localtime(rejected_at).date() + dt.timedelta(days=CLAIM_RETRY_DAYS)
+    if timezone.localdate() < allowed_from:
+        raise ValidationError(CLAIM_TOO_SOON, params={"date": date_format(allowed_from, "SHORT_DATE_FORMAT")})
 
 
 def _membership_decide(*, membership, user, approve, reason, now, notify_user=True):

@@ -199,9 +199,7 @@ def represent(request):
     if len(query) > SEARCH_MAX_LENGTH:
         error = SEARCH_TOO_LONG % {"limit_value": SEARCH_MAX_LENGTH}
     elif query.strip():
-        queryset = Association.objects.exclude(moderation_state=Association.ModerationState.REJECTED).filter(
-            is_public=True
-        )
+        queryset = Association.objects.claimable()
         results = list(search_associations(queryset, query)[:20])
     return render(
         request,
@@ -219,9 +217,7 @@ def represent(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def claim(request, slug):
-    association = get_object_or_404(
-        Association.objects.exclude(moderation_state=Association.ModerationState.REJECTED), slug=slug, is_public=True
-    )
+    association = get_object_or_404(Association.objects.claimable(), slug=slug)
     form = ClaimForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
