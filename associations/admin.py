@@ -18,7 +18,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from associations import services
 from associations.forms import PrivateClearableFileInput, RegisterImportForm, https_formfield
 from associations.models import (
     Association,
@@ -29,6 +28,7 @@ from associations.models import (
     PartnershipAgreement,
     PartnershipReview,
 )
+from associations.services import events, memberships, register_import, registry
 from associations.validators import IMAGE_FORMATS, validate_image_file, validate_pdf_file
 from portal.admin_actions import moderation_actions, reason_action, run_each
 from portal.models import Department
@@ -42,16 +42,16 @@ IMPORT_MISSING_COLUMNS = _("The header row must have the columns register_number
 
 
 approve_associations, reject_associations = moderation_actions(
-    approve=lambda obj, user: services.association_approve(association=obj, user=user),
-    reject=lambda obj, user, reason: services.association_reject(association=obj, user=user, reason=reason),
+    approve=lambda obj, user: registry.association_approve(association=obj, user=user),
+    reject=lambda obj, user, reason: registry.association_reject(association=obj, user=user, reason=reason),
     approve_label=_("Approve the selected entries (publish)"),
     approved_message=_("%(n)d approved."),
     reject_label=_("Reject the selected entries…"),
     reject_title=_("Reject entries"),
 )
 approve_events, reject_events = moderation_actions(
-    approve=lambda obj, user: services.event_approve(event=obj, user=user),
-    reject=lambda obj, user, reason: services.event_reject(event=obj, user=user, reason=reason),
+    approve=lambda obj, user: events.event_approve(event=obj, user=user),
+    reject=lambda obj, user, reason: events.event_reject(event=obj, user=user, reason=reason),
     approve_label=_("Publish the selected events"),
     approved_message=_("%(n)d published."),
     reject_label=_("Reject the selected events…"),
@@ -174,7 +174,7 @@ class AssociationAdmin(SimpleHistoryAdmin):
             except ValidationError as exc:
                 form.add_error("file", exc)
             else:
-                results = services.association_import_register_rows(rows=rows, user=request.user)
+                results = register_import.association_import_register_rows(rows=rows, user=request.user)
         summary = {}
         for result in results or []:
             summary[result.outcome] = summary.get(result.outcome, 0) + 1
@@ -235,7 +235,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
             self,
             request,
             queryset,
-            lambda obj, user: services.membership_approve(membership=obj, user=user),
+            lambda obj, user: memberships.membership_approve(membership=obj, user=user),
             _("%(n)d approved; each applicant gets an e-mail."),
         )
 
@@ -246,7 +246,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
             request,
             queryset,
             title=_("Reject representation requests"),
-            service=lambda obj, user, reason: services.membership_reject(membership=obj, user=user, reason=reason),
+            service=lambda obj, user, reason: memberships.membership_reject(membership=obj, user=user, reason=reason),
         )
 
 

@@ -28,6 +28,21 @@ MAX_ATTEMPTS = 8
 RETRYABLE_ERRORS = (smtplib.SMTPException, socket.error, TimeoutError, ConnectionError)
 
 
+def site_language() -> str:
+    """The language of e-mails to someone without one of their own (an association, staff)."""
+    return settings.LANGUAGE_CODE
+
+
+def recipient_language(language) -> str:
+    """The recipient's language if the site speaks it, else the site's default."""
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def coordinator_email() -> str:
+    """The city's association coordinator's mailbox: where staff hear of new entries and claims."""
+    return settings.CITY_PROFILE["coordinator_email"]
+
+
 def render_email(*, template, context, language):
     """Render the trio ``emails/<template>-subject.txt``, ``-body.txt``, ``-body.html``."""
     context = {"SITE_URL": settings.SITE_URL, "city": settings.CITY_PROFILE, **context}

@@ -7,8 +7,8 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from associations import services
 from associations.models import Association, Membership
+from associations.services import memberships, registry
 from tests.associations.utils import en
 from tests.factories import UserFactory
 
@@ -22,7 +22,7 @@ def creator(db):
 
 @pytest.fixture
 def pending_entry(creator):
-    return services.association_create(user=creator, data={"name": "Uusi Kuoro ry", "kind": "registered"})
+    return registry.association_create(user=creator, data={"name": "Uusi Kuoro ry", "kind": "registered"})
 
 
 def test_a_stranger_does_not_find_an_entry_waiting_for_moderation_in_the_represent_search(
@@ -38,7 +38,7 @@ def test_a_stranger_cannot_claim_an_entry_waiting_for_moderation(client_for, out
     response = client_for(outsider).post(f"/en/associations/{pending_entry.slug}/claim/", {"message": "Minä"})
     assert response.status_code == 404
     with pytest.raises(ValidationError):
-        services.membership_claim(user=outsider, association=pending_entry, message="Minä")
+        memberships.membership_claim(user=outsider, association=pending_entry, message="Minä")
     assert not Membership.objects.filter(user=outsider).exists()
     assert outbox(template="membership-requested") == []
 
@@ -58,31 +58,31 @@ def test_a_rejection_reason_goes_to_the_creator_and_not_to_a_pending_claimant(
     creator, outsider, staff, pending_entry, outbox
 ):
     Membership.objects.create(user=outsider, association=pending_entry, role="admin", state="pending")
-    services.association_reject(association=pending_entry, user=staff, reason="Yksityinen syy.")
+    registry.association_reject(association=pending_entry, user=staff, reason="Yksityinen syy.")
     assert [mail.to for mail in outbox(template="association-rejected")] == ["creator@example.org"]
     assert not any("Yksityinen syy." in mail.body_text for mail in outbox(to="outsider@example.org"))
 
 
 def test_a_rejected_claimant_waits_30_days_before_asking_again(association, association_admin, outsider, outbox):
-    services.membership_claim(user=outsider, association=association, message="Sihteeri")
+    memberships.membership_claim(user=outsider, association=association, message="Sihteeri")
     membership = Membership.objects.get(user=outsider)
-    services.membership_reject(membership=membership, user=association_admin, reason="Ei tunneta.")
+    memberships.membership_reject(membership=membership, user=association_admin, reason="Ei tunneta.")
     with pytest.raises(ValidationError) as refused:
-        services.membership_claim(user=outsider, association=association, message="Uudestaan")
-    allowed_on = timezone.localdate() + dt.timedelta(days=services.CLAIM_RETRY_DAYS)
+        memberships.membership_claim(user=outsider, association=association, message="Uudestaan")
+    allowed_on = timezone.localdate() + dt.timedelta(days=memberships.CLAIM_RETRY_DAYS)
     assert refused.value.messages == [
-        en(services.CLAIM_TOO_SOON, {"date": f"{allowed_on.day}.{allowed_on.month}.{allowed_on.year}"})
+        en(memberships.CLAIM_TOO_SOON, {"date": f"{allowed_on.day}.{allowed_on.month}.{allowed_on.year}"})
     ]
     assert len(outbox(template="membership-requested")) == 1
-    with time_machine.travel(timezone.now() + dt.timedelta(days=services.CLAIM_RETRY_DAYS, hours=1)):
-        services.membership_claim(user=outsider, association=association, message="Uudestaan")
+    with time_machine.travel(timezone.now() + dt.timedelta(days=memberships.CLAIM_RETRY_DAYS, hours=1)):
+        memberships.membership_claim(user=outsider, association=association, message="Uudestaan")
     assert Membership.objects.get(user=outsider).state == "pending"
     assert len(outbox(template="membership-requested")) == 2
 
 
 def test_the_refused_repeat_is_shown_on_the_claim_page(client_for, association, association_admin, outsider):
-    services.membership_claim(user=outsider, association=association)
-    services.membership_reject(
+    memberships.membership_claim(user=outsider, association=association)
+    memberships.membership_reject(
         membership=Membership.objects.get(user=outsider), user=association_admin, reason="Ei tunneta."
     )
     response = client_for(outsider).post("/en/associations/porin-karhut/claim/", {"message": ""})
@@ -92,7 +92,7 @@ def test_the_refused_repeat_is_shown_on_the_claim_page(client_for, association, 
 
 def test_links_in_a_claim_message_are_not_relayed_to_the_admins(association, association_admin, outsider, outbox):
     message = "Olen sihteeri. Kirjaudu: https://evil.example/login tai www.evil.example ja evil.example/x"
-    services.membership_claim(user=outsider, association=association, message=message)
+    memberships.membership_claim(user=outsider, association=association, message=message)
     (mail,) = outbox(template="membership-requested")
     assert "Olen sihteeri." in mail.body_text
     for text in (mail.body_text, mail.body_html):
