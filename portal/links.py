@@ -13,6 +13,7 @@ into a link, and a link from a stranger in a message sent by the city is a phish
 """
 
 import re
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
@@ -38,6 +39,11 @@ def absolute_url(path_or_name: str, *, args=None, kwargs=None, language=None) ->
         return f"{settings.SITE_URL}{path_or_name}"
     with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
         return f"{settings.SITE_URL}{reverse(path_or_name, args=args, kwargs=kwargs)}"
+
+
+def site_host() -> str:
+    """The portal's host name (for iCalendar UIDs, Message-IDs, List-Id)."""
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
 def without_links(text: str) -> str:
