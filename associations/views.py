@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from associations import permissions, selectors
 from associations.acting import acting_association, set_acting_association
+from associations.calendar import event_feed_item
 from associations.forms import ActingForForm, AssociationProfileForm, ClaimForm, EventForm, MemberRoleForm
-from associations.ical import events_calendar
 from associations.jsonld import event_jsonld, organization_jsonld
 from associations.models import Association, Event, Membership
 from associations.opendata import EXPORT_COLUMNS, export_row
@@ -30,6 +30,7 @@ from associations.search import SEARCH_MAX_LENGTH, SEARCH_TOO_LONG, search_assoc
 from associations.services import events, memberships, registry
 from associations.tokens import association_id_from_token
 from portal.forms import ReasonForm
+from portal.ical import calendar_feed
 
 PAGE_SIZE = 20
 EVENTS_PAGE_SIZE = 20
@@ -494,7 +495,11 @@ def event_ical(request):
     """The published events as iCalendar, with the list's filters (upcoming by default)."""
     filterset = selectors.event_list(params=request.GET)
     events = filterset.qs[:1000] if filterset.is_valid() else Event.objects.none()
-    body = events_calendar(events, name=_("Association events – %(city)s") % {"city": settings.CITY_PROFILE["name"]})
+    body = calendar_feed(
+        [event_feed_item(event) for event in events.select_related("association")],
+        name=_("Association events – %(city)s") % {"city": settings.CITY_PROFILE["name"]},
+        product="associations",
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="events.ics"'
     return response
