@@ -7,8 +7,8 @@ first (a rejection's reason is e-mailed); ``moderation_actions`` makes the pair 
 ``portal.moderation.Moderated`` model::
 
     approve, reject = moderation_actions(
-        approve=lambda obj, user: services.event_approve(event=obj, user=user),
-        reject=lambda obj, user, reason: services.event_reject(event=obj, user=user, reason=reason),
+        approve=lambda obj, user: events.event_approve(event=obj, user=user),
+        reject=lambda obj, user, reason: events.event_reject(event=obj, user=user, reason=reason),
         approve_label=_("Publish the selected events"), approved_message=_("%(n)d published."),
         reject_label=_("Reject the selected events…"), reject_title=_("Reject events"),
     )
