@@ -32,6 +32,7 @@ from associations.services import events, memberships, register_import, registry
 from associations.validators import IMAGE_FORMATS, validate_image_file, validate_pdf_file
 from portal.admin_actions import moderation_actions, reason_action, run_each
 from portal.models import Department
+from portal.moderation import MODERATION_FIELDS
 
 PRIVATE_FILE_WIDGETS = {
     models.FileField: {"widget": PrivateClearableFileInput},
@@ -110,10 +111,8 @@ class AssociationAdmin(SimpleHistoryAdmin):
     filter_horizontal = ("fields_of_activity", "service_areas", "age_groups", "languages")
     # Moderation goes through the actions (services: e-mail, history, the creator's membership).
     readonly_fields = (
-        "moderation_state",
-        "moderation_reason",
-        "moderated_by",
-        "moderated_at",
+        *MODERATION_FIELDS,
+        "created_by",
         "created_at",
         "updated_at",
     )
@@ -153,7 +152,7 @@ class AssociationAdmin(SimpleHistoryAdmin):
                 )
             },
         ),
-        (_("Integration"), {"fields": ("linked_events_publisher", "created_at", "updated_at")}),
+        (_("Integration"), {"fields": ("linked_events_publisher", "created_by", "created_at", "updated_at")}),
     )
 
     def get_urls(self):
@@ -269,10 +268,7 @@ class EventAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("association",)
     date_hierarchy = "start_date"
     readonly_fields = (
-        "moderation_state",
-        "moderation_reason",
-        "moderated_by",
-        "moderated_at",
+        *MODERATION_FIELDS,
         "created_by",
         "external_id",
         "external_modified_at",

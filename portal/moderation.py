@@ -12,7 +12,8 @@ or facility listings tomorrow):
   ``moderation_approve``/``moderation_reject`` here (which set the four fields and save with
   history) and then queue the app's own e-mails. The reason goes only to the author.
 - **Admin**: ``portal.admin_actions.moderation_actions(approve=…, reject=…)`` makes the two admin
-  actions (the reject one asks for the reason first).
+  actions (the reject one asks for the reason first); ``readonly_fields = (*MODERATION_FIELDS, …)``
+  so nobody changes the state except through them.
 """
 
 from django.conf import settings
