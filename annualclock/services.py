@@ -26,7 +26,7 @@ from annualclock.tokens import make_answer_token
 from associations.models import Association
 from portal import registries
 from portal.links import absolute_url
-from portal.outbox import notify, recipient_language
+from portal.outbox import change_key, notify, recipient_language
 
 MEETING_STARTS_TOO_SOON = _(
     "This meeting starts in less than 7 days (%(lead)s from now): invitations should go out at least 7 days ahead."
@@ -194,13 +194,13 @@ def meeting_save(*, meeting: Meeting, by=None, now=None) -> MeetingSaveResult:
 
 def _notify_change(meeting):
     """Tell everyone invited that the meeting moved. One e-mail per address per saved change."""
-    change_id = meeting.history.values_list("history_id", flat=True).first()
+    change = change_key(meeting, f"annualclock-meeting-{meeting.pk}-changed")
     queued = 0
     for invitation in meeting.invitations.select_related("association"):
         language = recipient_language(invitation.language)
         queued += (
             notify(
-                key=f"annualclock-meeting-{meeting.pk}-changed-{change_id}-{invitation.pk}",
+                key=f"{change}:{invitation.pk}",
                 to=invitation.email,
                 template="annualclock-meeting-changed",
                 context=_meeting_email_context(
