@@ -5,25 +5,20 @@ feeds and the front page read them merged with every other app's source.
 """
 
 import datetime as dt
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.utils import timezone
 
 from annualclock.models import ClockEntry, Meeting, next_month_start
+from portal.links import site_host
 from portal.registries import CalendarItem, calendar_source
 
 
-def uid_host():
-    return urlsplit(settings.SITE_URL).hostname or "localhost"
-
-
 def entry_uid(entry_pk):
-    return f"annualclock-entry-{entry_pk}@{uid_host()}"
+    return f"annualclock-entry-{entry_pk}@{site_host()}"
 
 
 def meeting_uid(meeting_pk):
-    return f"annualclock-meeting-{meeting_pk}@{uid_host()}"
+    return f"annualclock-meeting-{meeting_pk}@{site_host()}"
 
 
 def entry_item(entry: ClockEntry) -> CalendarItem:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from annualclock.validators import validate_material_file
+from portal.models import Stamped
 
 ENTRY_YEAR_OUT_OF_RANGE = _("The year must be between 2000 and 2100.")
 ENTRY_DATE_OUTSIDE_MONTH = _("The start date must be in the entry's year and month.")
@@ -176,7 +177,7 @@ class MeetingQuerySet(models.QuerySet):
         )
 
 
-class Meeting(models.Model):
+class Meeting(Stamped):
     """A meeting the city holds with associations (kokous, yhdistysilta, työpaja)."""
 
     forum = models.ForeignKey(
@@ -221,16 +222,7 @@ class Meeting(models.Model):
         default=False,
         help_text=_("The invitations went out less than 7 days before the meeting."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Stamped's who/when with the full history (updated_at included, as before Stamped existed).
     history = HistoricalRecords()
 
     objects = MeetingQuerySet.as_manager()

@@ -9,11 +9,9 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +25,8 @@ from annualclock.models import (
 from annualclock.tokens import make_answer_token
 from associations.models import Association
 from portal import registries
-from portal.outbox import notify
+from portal.links import absolute_url
+from portal.outbox import change_key, notify, recipient_language
 
 MEETING_STARTS_TOO_SOON = _(
     "This meeting starts in less than 7 days (%(lead)s from now): invitations should go out at least 7 days ahead."
@@ -40,10 +39,6 @@ ANSWER_CLOSED = _("Answers to this meeting closed when it started.")
 ANSWER_NEEDS_PEOPLE = _("Tell how many people will come (at least one).")
 ANSWER_TOO_MANY_PEOPLE = _("The meeting is full for that many: %(left)s places are left.")
 ANSWER_MEETING_FULL = _("The meeting is full: no places are left.")
-
-
-def _absolute(path):
-    return f"{settings.SITE_URL}{path}"
 
 
 def _set_history_user(obj, user):
@@ -199,13 +194,13 @@ def meeting_save(*, meeting: Meeting, by=None, now=None) -> MeetingSaveResult:
 
 def _notify_change(meeting):
     """Tell everyone invited that the meeting moved. One e-mail per address per saved change."""
-    change_id = meeting.history.values_list("history_id", flat=True).first()
+    change = change_key(meeting, f"annualclock-meeting-{meeting.pk}-changed")
     queued = 0
     for invitation in meeting.invitations.select_related("association"):
-        language = _recipient_language(invitation.language)
+        language = recipient_language(invitation.language)
         queued += (
             notify(
-                key=f"annualclock-meeting-{meeting.pk}-changed-{change_id}-{invitation.pk}",
+                key=f"{change}:{invitation.pk}",
                 to=invitation.email,
                 template="annualclock-meeting-changed",
                 context=_meeting_email_context(
@@ -226,11 +221,6 @@ class InvitationResult:
     late: bool
 
 
-def _recipient_language(language):
-    codes = {code for code, _name in settings.LANGUAGES}
-    return language if language in codes else settings.LANGUAGE_CODE
-
-
 def _meeting_email_context(meeting, *, association=None, invitation=None, language):
     with translation.override(language):
         context = {
@@ -238,14 +228,14 @@ def _meeting_email_context(meeting, *, association=None, invitation=None, langua
             "forum": meeting.forum,
             "starts_at": timezone.localtime(meeting.starts_at),
             "ends_at": timezone.localtime(meeting.ends_at),
-            "meeting_url": _absolute(meeting.get_absolute_url()),
+            "meeting_url": absolute_url(meeting.get_absolute_url()),
             "association": association,
         }
         if association is not None:
             token = make_answer_token(
                 meeting=meeting, association_id=association.pk, invitation_id=invitation.pk if invitation else None
             )
-            answer_url = _absolute(reverse("annualclock:answer", kwargs={"token": token}))
+            answer_url = absolute_url("annualclock:answer", kwargs={"token": token}, language=language)
             context["answer_url"] = answer_url
             context["attending_url"] = f"{answer_url}?answer={MeetingResponse.Answer.ATTENDING}"
             context["not_attending_url"] = f"{answer_url}?answer={MeetingResponse.Answer.NOT_ATTENDING}"
@@ -279,7 +269,7 @@ def meeting_invite(*, meeting: Meeting, by=None, now=None) -> InvitationResult:
                 already += 1
                 continue
             association = associations.get(recipient.association_id)
-            language = _recipient_language(recipient.language)
+            language = recipient_language(recipient.language)
             invitation = MeetingInvitation.objects.create(
                 meeting=meeting,
                 email=email,
@@ -337,7 +327,7 @@ def meeting_remind_silent(*, meeting: Meeting, by=None, now=None) -> int:
         today = timezone.localdate(now).isoformat()
         queued = 0
         for invitation in silent:
-            language = _recipient_language(invitation.language)
+            language = recipient_language(invitation.language)
             row = notify(
                 key=f"annualclock-meeting-{meeting.pk}-reminder-{invitation.pk}-{today}",
                 to=invitation.email,
@@ -390,7 +380,7 @@ def meetings_send_day_before_reminders(*, now=None) -> int:
                     if email:
                         addresses.setdefault(email.strip().lower(), "")
                 for email, language in sorted(addresses.items()):
-                    language = _recipient_language(language)
+                    language = recipient_language(language)
                     row = notify(
                         key=f"annualclock-meeting-{meeting.pk}-day-before-{response.association_id}-{_email_key(email)}",
                         to=email,

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from annualclock import permissions, selectors
 from annualclock.forms import AnswerForm, SiteAnswerForm
-from annualclock.ical import build_calendar
 from annualclock.kinds import all_kind_styles, kind_style, known_kinds
 from annualclock.models import MeetingResponse
 from annualclock.services import meeting_answer_submit
@@ -21,6 +20,7 @@ from annualclock.tokens import ExpiredAnswerLink, InvalidAnswerLink, read_answer
 from annualclock.validators import content_type_for
 from annualclock.wheel import build_wheel, wheel_description
 from associations.acting import acting_association
+from portal.ical import calendar_feed
 
 ANSWER_LINK_INVALID = gettext_lazy(
     "This answer link is not valid. Open the link from the invitation e-mail again, or sign in and answer on "
@@ -345,7 +345,13 @@ def ical_feed(request, kind=None):
     this_year = timezone.localdate().year
     items = selectors.clock_items(dt.date(this_year - 1, 1, 1), dt.date(this_year + 2, 1, 1), kind=kind)
     name = _("Annual clock") if kind is None else f"{_('Annual clock')}: {kind_style(kind).label}"
-    body = build_calendar(items, name=name, absolute_url=request.build_absolute_uri)
+    body = calendar_feed(
+        [clock_item.item for clock_item in items],
+        name=name,
+        product="Annual clock",
+        absolute_url=request.build_absolute_uri,
+        category=lambda item: kind_style(item.kind).label,
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     filename = "annual-clock.ics" if kind is None else f"annual-clock-{kind}.ics"
     response["Content-Disposition"] = f'inline; filename="{filename}"'

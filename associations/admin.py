@@ -9,25 +9,16 @@ import csv
 import io
 
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin import helpers
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from associations import services
-from associations.forms import (
-    PrivateClearableFileInput,
-    ReasonForm,
-    RegisterImportForm,
-    clean_event_date,
-    https_formfield,
-)
+from associations.forms import PrivateClearableFileInput, RegisterImportForm, clean_event_date, https_formfield
 from associations.models import (
     Association,
     Event,
@@ -37,8 +28,11 @@ from associations.models import (
     PartnershipAgreement,
     PartnershipReview,
 )
+from associations.services import events, memberships, register_import, registry
 from associations.validators import IMAGE_FORMATS, validate_image_file, validate_pdf_file
+from portal.admin_actions import moderation_actions, reason_action, run_each
 from portal.models import Department
+from portal.moderation import MODERATION_FIELDS
 
 PRIVATE_FILE_WIDGETS = {
     models.FileField: {"widget": PrivateClearableFileInput},
@@ -48,50 +42,22 @@ IMPORT_FILE_UNREADABLE = _("The file could not be read as UTF-8 CSV with a heade
 IMPORT_MISSING_COLUMNS = _("The header row must have the columns register_number and name.")
 
 
-def _reason_action(modeladmin, request, queryset, *, service, title):
-    """An admin action that first asks for a reason (sent to the applicant), then calls ``service``."""
-    form = ReasonForm(request.POST if "apply" in request.POST else None)
-    if "apply" in request.POST and form.is_valid():
-        done = 0
-        for obj in queryset:
-            try:
-                service(obj, user=request.user, reason=form.cleaned_data["reason"])
-                done += 1
-            except (ValidationError, PermissionDenied) as exc:
-                modeladmin.message_user(
-                    request, f"{obj}: {' '.join(getattr(exc, 'messages', [str(exc)]))}", messages.ERROR
-                )
-        modeladmin.message_user(
-            request,
-            ngettext("%(n)d rejected, the reason e-mailed.", "%(n)d rejected, the reason e-mailed.", done)
-            % {"n": done},
-            messages.SUCCESS,
-        )
-        return None
-    return TemplateResponse(
-        request,
-        "associations/admin/reason_form.html",
-        {
-            **modeladmin.admin_site.each_context(request),
-            "title": title,
-            "queryset": queryset,
-            "form": form,
-            "opts": modeladmin.model._meta,
-            "action": request.POST.get("action"),
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        },
-    )
-
-
-def _run_each(modeladmin, request, queryset, service, done_message):
-    done = 0
-    for obj in queryset:
-        try:
-            service(obj, user=request.user)
-            done += 1
-        except (ValidationError, PermissionDenied) as exc:
-            modeladmin.message_user(request, f"{obj}: {' '.join(getattr(exc, 'messages', [str(exc)]))}", messages.ERROR)
-    modeladmin.message_user(request, done_message % {"n": done}, messages.SUCCESS)
+approve_associations, reject_associations = moderation_actions(
+    approve=lambda obj, user: registry.association_approve(association=obj, user=user),
+    reject=lambda obj, user, reason: registry.association_reject(association=obj, user=user, reason=reason),
+    approve_label=_("Approve the selected entries (publish)"),
+    approved_message=_("%(n)d approved."),
+    reject_label=_("Reject the selected entries…"),
+    reject_title=_("Reject entries"),
+)
+approve_events, reject_events = moderation_actions(
+    approve=lambda obj, user: events.event_approve(event=obj, user=user),
+    reject=lambda obj, user, reason: events.event_reject(event=obj, user=user, reason=reason),
+    approve_label=_("Publish the selected events"),
+    approved_message=_("%(n)d published."),
+    reject_label=_("Reject the selected events…"),
+    reject_title=_("Reject events"),
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -145,16 +111,14 @@ class AssociationAdmin(SimpleHistoryAdmin):
     filter_horizontal = ("fields_of_activity", "service_areas", "age_groups", "languages")
     # Moderation goes through the actions (services: e-mail, history, the creator's membership).
     readonly_fields = (
-        "moderation_state",
-        "moderation_reason",
-        "moderated_by",
-        "moderated_at",
+        *MODERATION_FIELDS,
+        "created_by",
         "created_at",
         "updated_at",
     )
     formfield_overrides = PRIVATE_FILE_WIDGETS
     inlines = [MembershipInline]
-    actions = ["approve", "reject"]
+    actions = [approve_associations, reject_associations]
     history_list_display = ["name", "moderation_state", "is_public"]
     fieldsets = (
         (None, {"fields": ("name", "slug", "kind", "register_number", "business_id", "prh_class")}),
@@ -188,28 +152,8 @@ class AssociationAdmin(SimpleHistoryAdmin):
                 )
             },
         ),
-        (_("Integration"), {"fields": ("linked_events_publisher", "created_at", "updated_at")}),
+        (_("Integration"), {"fields": ("linked_events_publisher", "created_by", "created_at", "updated_at")}),
     )
-
-    @admin.action(description=_("Approve the selected entries (publish)"), permissions=["change"])
-    def approve(self, request, queryset):
-        _run_each(
-            self,
-            request,
-            queryset,
-            lambda obj, user: services.association_approve(association=obj, user=user),
-            _("%(n)d approved."),
-        )
-
-    @admin.action(description=_("Reject the selected entries…"), permissions=["change"])
-    def reject(self, request, queryset):
-        return _reason_action(
-            self,
-            request,
-            queryset,
-            title=_("Reject entries"),
-            service=lambda obj, user, reason: services.association_reject(association=obj, user=user, reason=reason),
-        )
 
     def get_urls(self):
         return [
@@ -229,7 +173,7 @@ class AssociationAdmin(SimpleHistoryAdmin):
             except ValidationError as exc:
                 form.add_error("file", exc)
             else:
-                results = services.association_import_register_rows(rows=rows, user=request.user)
+                results = register_import.association_import_register_rows(rows=rows, user=request.user)
         summary = {}
         for result in results or []:
             summary[result.outcome] = summary.get(result.outcome, 0) + 1
@@ -286,22 +230,22 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Approve the selected requests"), permissions=["change"])
     def approve(self, request, queryset):
-        _run_each(
+        run_each(
             self,
             request,
             queryset,
-            lambda obj, user: services.membership_approve(membership=obj, user=user),
+            lambda obj, user: memberships.membership_approve(membership=obj, user=user),
             _("%(n)d approved; each applicant gets an e-mail."),
         )
 
     @admin.action(description=_("Reject the selected requests…"), permissions=["change"])
     def reject(self, request, queryset):
-        return _reason_action(
+        return reason_action(
             self,
             request,
             queryset,
             title=_("Reject representation requests"),
-            service=lambda obj, user, reason: services.membership_reject(membership=obj, user=user, reason=reason),
+            service=lambda obj, user, reason: memberships.membership_reject(membership=obj, user=user, reason=reason),
         )
 
 
@@ -330,10 +274,7 @@ class EventAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("association",)
     date_hierarchy = "start_date"
     readonly_fields = (
-        "moderation_state",
-        "moderation_reason",
-        "moderated_by",
-        "moderated_at",
+        *MODERATION_FIELDS,
         "created_by",
         "external_id",
         "external_modified_at",
@@ -342,27 +283,7 @@ class EventAdmin(SimpleHistoryAdmin):
     )
     formfield_overrides = PRIVATE_FILE_WIDGETS
     list_select_related = ("association",)
-    actions = ["approve", "reject"]
-
-    @admin.action(description=_("Publish the selected events"), permissions=["change"])
-    def approve(self, request, queryset):
-        _run_each(
-            self,
-            request,
-            queryset,
-            lambda obj, user: services.event_approve(event=obj, user=user),
-            _("%(n)d published."),
-        )
-
-    @admin.action(description=_("Reject the selected events…"), permissions=["change"])
-    def reject(self, request, queryset):
-        return _reason_action(
-            self,
-            request,
-            queryset,
-            title=_("Reject events"),
-            service=lambda obj, user, reason: services.event_reject(event=obj, user=user, reason=reason),
-        )
+    actions = [approve_events, reject_events]
 
 
 class PartnershipReviewInline(admin.TabularInline):

@@ -5,7 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class AssociationsConfig(AppConfig):
     name = "associations"
     verbose_name = _("Associations")
-
-    def ready(self):
-        # Recipient lists are not autodiscovered by portal; register ours here.
-        from associations import recipients  # noqa: F401

@@ -1,28 +1,51 @@
 """Published association events on the city's merged calendar (annual clock, feeds, front page)."""
 
-from associations.ical import event_uid
+from dataclasses import replace
+
 from associations.selectors import events_in_range
+from portal.links import site_host
 from portal.registries import CalendarItem, calendar_source
 
 EVENT_KIND = "association_event"
 
 
+def event_uid(event) -> str:
+    """Stable across edits, so a calendar app updates the event in place."""
+    return f"association-event-{event.pk}@{site_host()}"
+
+
+def event_item(event) -> CalendarItem:
+    """An event as an item of the merged calendar (the annual clock lists it for the association)."""
+    return CalendarItem(
+        uid=event_uid(event),
+        title=event.title,
+        start=event.starts,
+        end=event.ends,
+        kind=EVENT_KIND,
+        url=event.get_absolute_url(),
+        description=event.description[:500],
+        location=event.place,
+        audience=event.association.name,
+        extra={"association_id": event.association_id, "association": event.association.name},
+    )
+
+
+def event_feed_item(event) -> CalendarItem:
+    """An event in the events feed: the whole description, the online link, its organizer."""
+    association = event.association
+    return replace(
+        event_item(event),
+        description=event.description,
+        location=", ".join(part for part in (event.place, event.online_url) if part),
+        audience="",
+        extra={
+            "organizer": association.name,
+            "organizer_email": association.email,
+            "last_modified": event.updated_at,
+        },
+    )
+
+
 @calendar_source("associations.events")
 def association_events(start, end):
-    items = []
-    for event in events_in_range(start, end):
-        items.append(
-            CalendarItem(
-                uid=event_uid(event),
-                title=event.title,
-                start=event.starts,
-                end=event.ends,
-                kind=EVENT_KIND,
-                url=event.get_absolute_url(),
-                description=event.description[:500],
-                location=event.place,
-                audience=event.association.name,
-                extra={"association_id": event.association_id, "association": event.association.name},
-            )
-        )
-    return items
+    return [event_item(event) for event in events_in_range(start, end)]

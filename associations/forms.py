@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from associations.filters import fields_of_activity_in_tree_order
 from associations.models import Association, Event, Language, Membership
+from associations.services.events import EVENT_FIELDS
+from associations.services.registry import PROFILE_FIELDS
 from associations.validators import (
     BUSINESS_ID_TAKEN,
     DESCRIPTION_HTML_NOT_ALLOWED,
@@ -130,24 +132,7 @@ class AssociationProfileForm(FieldMessagesModelForm):
     class Meta:
         model = Association
         formfield_callback = https_formfield
-        fields = [
-            "name",
-            "kind",
-            "register_number",
-            "business_id",
-            "prh_class",
-            "fields_of_activity",
-            "description",
-            "website",
-            "email",
-            "phone",
-            "service_areas",
-            "age_groups",
-            "languages",
-            "founded_year",
-            "logo",
-            "is_public",
-        ]
+        fields = PROFILE_FIELDS  # one list with the service: a field added here is saved
         widgets = {"website": forms.URLInput(attrs={"placeholder": "https://"})}
         error_messages = {"website": {"invalid": URL_SCHEME_INVALID}}
         help_texts = {
@@ -219,15 +204,6 @@ class ClaimForm(forms.Form):
         return reject_html(self.cleaned_data.get("message", ""))
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Sent to the applicant by e-mail."),
-    )
-
-
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
 
@@ -273,21 +249,7 @@ class EventForm(FieldMessagesModelForm):
     class Meta:
         model = Event
         formfield_callback = https_formfield
-        fields = [
-            "kind",
-            "title",
-            "description",
-            "start_date",
-            "start_time",
-            "end_date",
-            "end_time",
-            "place",
-            "online_url",
-            "link",
-            "poster",
-            "poster_alt",
-            "report",
-        ]
+        fields = EVENT_FIELDS  # one list with the service: a field added here is saved
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -26,6 +26,8 @@ from associations.validators import (
     REVIEW_NEXT_BEFORE_HELD,
     validate_http_url,
 )
+from portal.models import Audited, Stamped
+from portal.moderation import Moderated, ModeratedQuerySet, moderation_state_field
 
 FINNISH_SEARCH_CONFIG = "finnish"
 
@@ -153,9 +155,16 @@ class AssociationManager(models.Manager):
         return super().get_queryset().defer("search_vector")
 
 
-class AssociationQuerySet(models.QuerySet):
+class AssociationQuerySet(ModeratedQuerySet):
     def public(self):
         return self.filter(is_public=True, moderation_state=Association.ModerationState.APPROVED)
+
+    def claimable(self):
+        """Entries a stranger may find and claim in "I represent": public and approved.
+
+        An entry waiting for moderation belongs to its creator until staff approve it.
+        """
+        return self.public()
 
     def represented_by(self, user):
         """Associations the user may act for: approved memberships only."""
@@ -180,19 +189,18 @@ class AssociationQuerySet(models.QuerySet):
         )
 
 
-class Association(models.Model):
-    """An association (yhdistys), foundation, informal group (neljäs sektori) or other body."""
+class Association(Moderated, Stamped):
+    """An association (yhdistys), foundation, informal group (neljäs sektori) or other body.
+
+    A new entry waits for staff moderation (``portal.moderation.Moderated``); ``created_by`` (from
+    ``portal.models.Stamped``) is the person who added it: only they and staff see it while it waits.
+    """
 
     class Kind(models.TextChoices):
         REGISTERED = "registered", _("Registered association (ry)")
         FOUNDATION = "foundation", _("Foundation")
         INFORMAL = "informal", _("Informal group")
         OTHER = "other", _("Other (e.g. parish)")
-
-    class ModerationState(models.TextChoices):
-        PENDING = "pending", _("Waiting for moderation")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
 
     PRHClass = PRHClass
 
@@ -224,19 +232,6 @@ class Association(models.Model):
     logo = models.FileField(_("logo"), upload_to=upload_logo, blank=True, max_length=200)
     founded_year = models.PositiveSmallIntegerField(_("founded (year)"), null=True, blank=True)
     is_public = models.BooleanField(_("public"), default=True)
-    moderation_state = models.CharField(
-        _("moderation state"), max_length=20, choices=ModerationState.choices, default=ModerationState.PENDING
-    )
-    moderation_reason = models.TextField(_("reason for rejection"), blank=True)
-    moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("moderated by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
     last_confirmed_on = models.DateField(
         _("profile last confirmed"), null=True, blank=True, help_text=_("When a representative last confirmed it.")
     )
@@ -246,14 +241,13 @@ class Association(models.Model):
         blank=True,
         help_text=_("The organisation id in the Linked Events API, e.g. ahjo:u4804001010. Imports map to it."),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # For associations.search: PostgreSQL computes it from the name and description on every write.
     search_vector = models.GeneratedField(
         expression=search_vector(), output_field=SearchVectorField(), db_persist=True, verbose_name=_("search vector")
     )
 
     objects = AssociationManager.from_queryset(AssociationQuerySet)()
+    # Audited's history, less the generated column (a history row cannot store a GENERATED value).
     history = HistoricalRecords(excluded_fields=["updated_at", "search_vector"])
 
     class Meta:
@@ -373,7 +367,7 @@ class Membership(models.Model):
         return self.role == self.Role.ADMIN and self.state == self.State.APPROVED
 
 
-class EventQuerySet(models.QuerySet):
+class EventQuerySet(ModeratedQuerySet):
     def published(self):
         """Approved events of associations whose entry is public."""
         return self.filter(
@@ -393,7 +387,7 @@ class EventQuerySet(models.QuerySet):
         return self.filter(Q(end_date__gte=today) | Q(end_date__isnull=True, start_date__gte=today))
 
 
-class Event(models.Model):
+class Event(Moderated, Audited):
     """An event or project news posted by an association (seed 003, 1c): moderated by staff."""
 
     class Kind(models.TextChoices):
@@ -432,35 +426,12 @@ class Event(models.Model):
     report = models.TextField(
         _("report after the project"), blank=True, help_text=_("What happened and what was achieved.")
     )
-    moderation_state = models.CharField(
-        _("moderation state"), max_length=20, choices=ModerationState.choices, default=ModerationState.PENDING
-    )
-    moderation_reason = models.TextField(_("reason for rejection"), blank=True)
-    moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("moderated by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("posted by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    moderation_state = moderation_state_field(choices=ModerationState.choices)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.PORTAL)
     external_id = models.CharField(_("external id"), max_length=200, blank=True)
     external_modified_at = models.DateTimeField(_("modified at the source"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = EventQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["start_date", "start_time", "title"]

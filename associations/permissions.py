@@ -99,16 +99,27 @@ def agreement_visible_to(user, pk) -> PartnershipAgreement:
     raise Http404(NOT_FOUND)
 
 
-def association_visible_to(user, slug) -> Association:
-    """A public entry, or a non-public/pending one to its representatives and staff."""
-    association = Association.objects.filter(slug=slug).first()
-    if association is None:
-        raise Http404(NOT_FOUND)
+def can_see_association(user, association) -> bool:
+    """A public entry: anyone. A hidden one: its representatives. One waiting for moderation: its
+    creator (while their request is open). Staff with the view permission: all. Nobody else."""
     if association.is_publicly_visible:
-        return association
-    if user.is_authenticated:
-        if staff_has_perm(user, "associations.view_association"):
-            return association
-        if Membership.objects.filter(user=user, association=association).exclude(state="rejected").exists():
-            return association
-    raise Http404(NOT_FOUND)
+        return True
+    if not user.is_authenticated:
+        return False
+    if staff_has_perm(user, "associations.view_association"):
+        return True
+    if association.moderation_state == Association.ModerationState.APPROVED:
+        return _approved_membership(user, association) is not None
+    return (
+        association.moderation_state == Association.ModerationState.PENDING
+        and association.created_by_id == user.pk
+        and Membership.objects.filter(user=user, association=association, state=Membership.State.PENDING).exists()
+    )
+
+
+def association_visible_to(user, slug) -> Association:
+    """The entry if ``can_see_association``; others: 404."""
+    association = Association.objects.filter(slug=slug).first()
+    if association is None or not can_see_association(user, association):
+        raise Http404(NOT_FOUND)
+    return association

@@ -12,7 +12,7 @@ from django.utils.text import Truncator
 
 from associations.filters import AssociationFilter, EventFilter
 from associations.models import Association, Event, FieldOfActivity, Membership, PartnershipAgreement
-from portal.permissions import staff_has_perm
+from associations.permissions import can_see_association
 
 
 def _directory_prefetches():
@@ -89,7 +89,7 @@ def association_export_queryset(filterset):
 
 
 def association_profile(*, slug, user) -> Association | None:
-    """A profile anyone may see (public, approved), or one the user represents or moderates."""
+    """The profile, if the user may see it (``permissions.can_see_association``)."""
     queryset = Association.objects.prefetch_related(
         Prefetch("fields_of_activity", queryset=FieldOfActivity.objects.select_related("parent")),
         "service_areas",
@@ -97,16 +97,9 @@ def association_profile(*, slug, user) -> Association | None:
         "languages",
     )
     association = queryset.filter(slug=slug).first()
-    if association is None:
+    if association is None or not can_see_association(user, association):
         return None
-    if association.is_publicly_visible:
-        return association
-    if user.is_authenticated and (
-        staff_has_perm(user, "associations.view_association")
-        or Membership.objects.filter(association=association, user=user).exclude(state="rejected").exists()
-    ):
-        return association
-    return None
+    return association
 
 
 def association_public_events(association, *, today=None, limit=10):

@@ -2,16 +2,16 @@
 
 from celery import shared_task
 
-from associations import services
+from associations.services import agreements, registry
 
 
 @shared_task(acks_late=True)
 def send_confirmation_reminders():
     """Yearly "is your profile current?" e-mails. The outbox key makes a second run a no-op."""
-    return services.association_send_confirmation_reminders()
+    return registry.association_send_confirmation_reminders()
 
 
 @shared_task(acks_late=True)
 def send_partnership_review_reminders():
     """Remind responsible persons of due partnership discussions. Once per due date."""
-    return services.agreement_send_review_reminders()
+    return agreements.agreement_send_review_reminders()

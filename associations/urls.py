@@ -4,7 +4,7 @@ from associations import views
 
 app_name = "associations"
 
-# Fixed paths come before "<slug>/"; services.unique_slug never hands out these words as slugs.
+# Fixed paths come before "<slug>/"; services.registry.unique_slug never hands out these words as slugs.
 urlpatterns = [
     path("", views.directory, name="directory"),
     path("export.csv", views.directory_csv, name="export-csv"),

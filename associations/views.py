@@ -18,16 +18,19 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from associations import permissions, selectors, services
+from associations import permissions, selectors
 from associations.acting import acting_association, set_acting_association
-from associations.forms import ActingForForm, AssociationProfileForm, ClaimForm, EventForm, MemberRoleForm, ReasonForm
-from associations.ical import events_calendar
+from associations.calendar import event_feed_item
+from associations.forms import ActingForForm, AssociationProfileForm, ClaimForm, EventForm, MemberRoleForm
 from associations.jsonld import event_jsonld, organization_jsonld
 from associations.models import Association, Event, Membership
 from associations.opendata import EXPORT_COLUMNS, export_row
 from associations.search import SEARCH_MAX_LENGTH, SEARCH_TOO_LONG, search_associations
+from associations.services import events, memberships, registry
 from associations.tokens import association_id_from_token
 from portal import csvexport
+from portal.forms import ReasonForm
+from portal.ical import calendar_feed
 
 PAGE_SIZE = 20
 EVENTS_PAGE_SIZE = 20
@@ -198,9 +201,7 @@ def represent(request):
     if len(query) > SEARCH_MAX_LENGTH:
         error = SEARCH_TOO_LONG % {"limit_value": SEARCH_MAX_LENGTH}
     elif query.strip():
-        queryset = Association.objects.exclude(moderation_state=Association.ModerationState.REJECTED).filter(
-            is_public=True
-        )
+        queryset = Association.objects.claimable()
         results = list(search_associations(queryset, query)[:20])
     return render(
         request,
@@ -218,13 +219,13 @@ def represent(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def claim(request, slug):
-    association = get_object_or_404(
-        Association.objects.exclude(moderation_state=Association.ModerationState.REJECTED), slug=slug, is_public=True
-    )
+    association = get_object_or_404(Association.objects.claimable(), slug=slug)
     form = ClaimForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_claim(user=request.user, association=association, message=form.cleaned_data["message"])
+            memberships.membership_claim(
+                user=request.user, association=association, message=form.cleaned_data["message"]
+            )
         except ValidationError as exc:
             _add_form_errors(form, exc)
         else:
@@ -256,7 +257,7 @@ def create(request):
     form = AssociationProfileForm(request.POST or None, request.FILES or None, instance=Association())
     if request.method == "POST" and form.is_valid():
         try:
-            association = services.association_create(user=request.user, data=form.service_data(), logo=form.new_logo)
+            association = registry.association_create(user=request.user, data=form.service_data(), logo=form.new_logo)
         except ValidationError as exc:
             _add_form_errors(form, exc)
         else:
@@ -313,7 +314,7 @@ def edit(request, slug):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.association_update_profile(
+            registry.association_update_profile(
                 association=association,
                 user=request.user,
                 data=form.service_data(),
@@ -344,7 +345,7 @@ def edit(request, slug):
 @require_POST
 def confirm(request, slug):
     association = permissions.association_for_representative(request.user, slug)
-    services.association_confirm_current(association=association, user=request.user)
+    registry.association_confirm_current(association=association, user=request.user)
     messages.success(request, _("Thank you. The profile is marked as current."))
     return redirect(association.get_absolute_url())
 
@@ -357,7 +358,7 @@ def confirm_token(request, token):
     if association is None:
         return render(request, "associations/confirm_token.html", {"invalid": True}, status=400)
     if request.method == "POST":
-        services.association_confirm_current(association=association, user=None)
+        registry.association_confirm_current(association=association, user=None)
         messages.success(request, _("Thank you. The profile is marked as current."))
         return render(request, "associations/confirm_token.html", {"association": association, "done": True})
     return render(request, "associations/confirm_token.html", {"association": association})
@@ -400,7 +401,7 @@ def _member_action(request, slug, pk, action):
 @require_POST
 def member_approve(request, slug, pk):
     def action(association, membership):
-        services.membership_approve(membership=membership, user=request.user)
+        memberships.membership_approve(membership=membership, user=request.user)
         messages.success(request, _("%(email)s now represents the association.") % {"email": membership.user.email})
 
     return _member_action(request, slug, pk, action)
@@ -414,7 +415,7 @@ def member_reject(request, slug, pk):
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_reject(membership=membership, user=request.user, reason=form.cleaned_data["reason"])
+            memberships.membership_reject(membership=membership, user=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             _add_form_errors(form, exc)
         else:
@@ -444,7 +445,7 @@ def member_role(request, slug, pk):
     def action(association, membership):
         if not form.is_valid():
             raise ValidationError(_("Choose a role."))
-        services.membership_change_role(membership=membership, user=request.user, role=form.cleaned_data["role"])
+        memberships.membership_change_role(membership=membership, user=request.user, role=form.cleaned_data["role"])
         messages.success(request, _("The role was changed."))
 
     return _member_action(request, slug, pk, action)
@@ -454,7 +455,7 @@ def member_role(request, slug, pk):
 @require_POST
 def member_remove(request, slug, pk):
     def action(association, membership):
-        services.membership_remove(membership=membership, user=request.user)
+        memberships.membership_remove(membership=membership, user=request.user)
         messages.success(
             request, _("%(email)s no longer represents the association.") % {"email": membership.user.email}
         )
@@ -469,7 +470,7 @@ def leave(request, slug):
     association = permissions.association_for_representative(request.user, slug)
     membership = Membership.objects.get(association=association, user=request.user)
     try:
-        services.membership_remove(membership=membership, user=request.user)
+        memberships.membership_remove(membership=membership, user=request.user)
     except ValidationError as exc:
         _validation_messages(request, exc)
         return redirect(association.get_absolute_url())
@@ -494,7 +495,11 @@ def event_ical(request):
     """The published events as iCalendar, with the list's filters (upcoming by default)."""
     filterset = selectors.event_list(params=request.GET)
     events = filterset.qs[:1000] if filterset.is_valid() else Event.objects.none()
-    body = events_calendar(events, name=_("Association events – %(city)s") % {"city": settings.CITY_PROFILE["name"]})
+    body = calendar_feed(
+        [event_feed_item(event) for event in events.select_related("association")],
+        name=_("Association events – %(city)s") % {"city": settings.CITY_PROFILE["name"]},
+        product="associations",
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="events.ics"'
     return response
@@ -541,7 +546,7 @@ def event_create(request):
     form = EventForm(request.POST or None, request.FILES or None, instance=Event(association=association))
     if request.method == "POST" and form.is_valid():
         try:
-            event = services.event_create(
+            event = events.event_create(
                 association=association, user=request.user, data=form.service_data(), poster=form.new_poster
             )
         except ValidationError as exc:
@@ -567,7 +572,7 @@ def event_edit(request, pk):
     form = EventForm(request.POST or None, request.FILES or None, instance=Event.objects.get(pk=event.pk))
     if request.method == "POST" and form.is_valid():
         try:
-            services.event_update(
+            events.event_update(
                 event=event,
                 user=request.user,
                 data=form.service_data(),
@@ -600,7 +605,7 @@ def event_edit(request, pk):
 def event_delete(request, pk):
     event = permissions.event_for_representative(request.user, pk)
     association = event.association
-    services.event_delete(event=event, user=request.user)
+    events.event_delete(event=event, user=request.user)
     messages.success(request, _("The event was deleted."))
     return redirect(association.get_absolute_url())
 

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from newsletter import selectors, services
+from newsletter import selectors
 from newsletter.emails import IssueRenderer
 from newsletter.forms import AssembleForm, IssueAdminForm, ScheduleForm, TestSendForm
 from newsletter.models import Delivery, Issue, Subscriber, SubscriberTopic
+from newsletter.services import delivery, drafting, subscriptions
 
 SEND_PERMISSION = "newsletter.send_issue"
 
@@ -97,7 +98,7 @@ class SubscriberAdmin(admin.ModelAdmin):
     def unsubscribe_selected(self, request, queryset):
         count = 0
         for subscriber in queryset.filter(unsubscribed_at__isnull=True):
-            count += services.subscriber_unsubscribe(subscriber=subscriber, reason=Subscriber.Reason.STAFF)
+            count += subscriptions.subscriber_unsubscribe(subscriber=subscriber, reason=Subscriber.Reason.STAFF)
         self.message_user(request, _("%(count)s subscribers unsubscribed.") % {"count": count}, messages.SUCCESS)
 
 
@@ -157,7 +158,7 @@ class IssueAdmin(SimpleHistoryAdmin):
             obj.created_by = request.user
         editable = [Issue.State.DRAFT, Issue.State.SCHEDULED]
         if change and not Issue.objects.filter(pk=obj.pk, state__in=editable).exists():
-            raise PermissionDenied(services.ISSUE_NOT_EDITABLE)
+            raise PermissionDenied(drafting.ISSUE_NOT_EDITABLE)
         super().save_model(request, obj, form, change)
 
     def has_delete_permission(self, request, obj=None):
@@ -222,11 +223,18 @@ class IssueAdmin(SimpleHistoryAdmin):
         form = TestSendForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                sent = services.issue_send_test(issue=issue, addresses=form.cleaned_data["addresses"], by=request.user)
+                addresses = form.cleaned_data["addresses"]
+                sent = drafting.issue_send_test(issue=issue, addresses=addresses, by=request.user)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                self.message_user(request, services.TEST_SENT % {"addresses": ", ".join(sent)}, messages.SUCCESS)
+                if sent:
+                    self.message_user(request, drafting.TEST_SENT % {"addresses": ", ".join(sent)}, messages.SUCCESS)
+                repeats = [a for a in dict.fromkeys(map(subscriptions.normalize_email, addresses)) if a not in sent]
+                if repeats:
+                    self.message_user(
+                        request, drafting.TEST_ALREADY_SENT % {"addresses": ", ".join(repeats)}, messages.WARNING
+                    )
                 return redirect("admin:newsletter_issue_change", issue.pk)
         context = self._context(request, issue, _("Send a test: %(subject)s") % {"subject": issue.subject})
         context["form"] = form
@@ -243,15 +251,15 @@ class IssueAdmin(SimpleHistoryAdmin):
             action = request.POST.get("action")
             try:
                 if action == "schedule" and form.is_valid():
-                    services.issue_schedule(issue=issue, at=form.cleaned_data["scheduled_at"], by=request.user)
+                    drafting.issue_schedule(issue=issue, at=form.cleaned_data["scheduled_at"], by=request.user)
                     self.message_user(request, _("The issue is scheduled."), messages.SUCCESS)
                     return redirect("admin:newsletter_issue_change", issue.pk)
                 if action == "send_now":
-                    services.issue_send_now(issue=issue, by=request.user)
+                    delivery.issue_send_now(issue=issue, by=request.user)
                     self.message_user(request, _("Sending has started."), messages.SUCCESS)
                     return redirect("admin:newsletter_issue_change", issue.pk)
                 if action == "unschedule":
-                    services.issue_unschedule(issue=issue, by=request.user)
+                    drafting.issue_unschedule(issue=issue, by=request.user)
                     self.message_user(request, _("The issue is a draft again."), messages.SUCCESS)
                     return redirect("admin:newsletter_issue_change", issue.pk)
             except ValidationError as exc:
@@ -282,7 +290,7 @@ class IssueAdmin(SimpleHistoryAdmin):
         }
         form = AssembleForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
-            issue = services.issue_assemble_draft(created_by=request.user, **form.cleaned_data)
+            issue = drafting.issue_assemble_draft(created_by=request.user, **form.cleaned_data)
             self.message_user(request, _("A draft was assembled from the portal. Edit it before sending."))
             return redirect("admin:newsletter_issue_change", issue.pk)
         context = {

@@ -29,8 +29,9 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from newsletter import conf, services
+from newsletter import conf
 from newsletter.models import Delivery, Issue, Subscriber, SubscriberTopic, Topic
+from newsletter.services import delivery, drafting
 from newsletter.smtpsink import free_port, wait_for_port
 
 SUBSCRIBERS = 10_000
@@ -161,9 +162,9 @@ def measure(*, stdout, subscribers=SUBSCRIBERS):
         rss_ready = _rss_kib(worker.pid)
         rss_peak = rss_ready or 0
 
-        services.issue_schedule(issue=issue, at=timezone.now())
+        drafting.issue_schedule(issue=issue, at=timezone.now())
         started = time.monotonic()
-        services.issue_start_sending(issue_id=issue.pk)
+        delivery.issue_start_sending(issue_id=issue.pk)
         start_seconds = time.monotonic() - started
         stdout.write(f"  newsletter: {subscribers} deliveries written in {start_seconds:.2f} s; sending …")
 

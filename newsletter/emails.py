@@ -9,15 +9,14 @@ No tracking: no pixels, no redirected links, nothing per reader but the two link
 
 import re
 import secrets
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from django.core.mail import EmailMultiAlternatives
-from django.urls import reverse
-from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from newsletter import conf
 from newsletter.tokens import manage_token_for_id
+from portal.links import absolute_url, site_host
 from portal.markdown import render_markdown
 from portal.outbox import render_email
 
@@ -55,20 +54,25 @@ def body_html(issue) -> str:
     return mark_safe(inline_styles(str(render_markdown(issue.body))))  # noqa: S308 - nh3-sanitised above
 
 
-def site_url():
-    from django.conf import settings
-
-    return settings.SITE_URL
-
-
 def unsubscribe_url(token, language):
-    with translation.override(language):
-        return site_url() + reverse("newsletter:unsubscribe", kwargs={"token": token})
+    return absolute_url("newsletter:unsubscribe", kwargs={"token": token}, language=language)
 
 
 def preferences_url(token, language):
-    with translation.override(language):
-        return site_url() + reverse("newsletter:preferences", kwargs={"token": token})
+    return absolute_url("newsletter:preferences", kwargs={"token": token}, language=language)
+
+
+def subscribe_url(language):
+    return absolute_url("newsletter:subscribe", language=language)
+
+
+def issue_url(issue):
+    """The issue's page in the archive, in the issue's own language."""
+    return absolute_url(
+        "newsletter:issue-detail",
+        kwargs={"year": issue.sent_year or issue.year, "pk": issue.pk},
+        language=issue.language,
+    )
 
 
 def unsubscribe_mailto():
@@ -77,7 +81,7 @@ def unsubscribe_mailto():
 
 def list_headers(*, unsubscribe, message_id=None):
     """RFC 2369 / RFC 8058 headers: one-click unsubscribe by POST, and a mailbox as the fallback."""
-    domain = urlsplit(site_url()).hostname or "localhost"
+    domain = site_host()
     headers = {
         "List-Unsubscribe": f"<{unsubscribe}>, <{unsubscribe_mailto()}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -104,8 +108,7 @@ class IssueRenderer:
     def _rendered(self, language):
         if language not in self._by_language:
             issue = self.issue
-            with translation.override(issue.language):
-                web_url = site_url() + issue.get_absolute_url()
+            web_url = issue_url(issue)
             context = {
                 "issue": issue,
                 "body_html": self._body_html,
@@ -134,8 +137,7 @@ class IssueRenderer:
             unsubscribe = unsubscribe_url(token, language)
             preferences = preferences_url(token, language)
         else:
-            with translation.override(language):
-                unsubscribe = preferences = site_url() + reverse("newsletter:subscribe")
+            unsubscribe = preferences = subscribe_url(language)
         text = text.replace(self._unsubscribe_marker, unsubscribe).replace(self._preferences_marker, preferences)
         html = html.replace(self._unsubscribe_marker, unsubscribe).replace(self._preferences_marker, preferences)
         message_id = None

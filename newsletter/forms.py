@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from newsletter import conf, services
+from newsletter import conf
 from newsletter.models import Issue, Topic
+from newsletter.services import drafting, subscriptions
 
 SCHEDULE_TIME_REQUIRED = _("Enter the date and time to send, like 2027-02-15 09:00.")
 
@@ -16,7 +17,7 @@ def _language_field():
     return forms.ChoiceField(
         label=_("Language of the newsletter"),
         choices=settings.LANGUAGES,
-        error_messages={"invalid_choice": services.LANGUAGE_UNKNOWN, "required": services.LANGUAGE_UNKNOWN},
+        error_messages={"invalid_choice": subscriptions.LANGUAGE_UNKNOWN, "required": subscriptions.LANGUAGE_UNKNOWN},
     )
 
 
@@ -27,16 +28,16 @@ def _topics_field():
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Every issue covers all of them; we use your choice to send you invitations on these topics."),
-        error_messages={"invalid_choice": services.TOPIC_UNKNOWN},
+        error_messages={"invalid_choice": subscriptions.TOPIC_UNKNOWN},
     )
 
 
 class EmailField(forms.CharField):
-    """One e-mail address, with the messages of services.normalize_email (also for a long paste)."""
+    """One e-mail address, with the messages of subscriptions.normalize_email (also for a long paste)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("E-mail address"))
-        kwargs.setdefault("error_messages", {"required": services.EMAIL_INVALID})
+        kwargs.setdefault("error_messages", {"required": subscriptions.EMAIL_INVALID})
         kwargs.setdefault(
             "widget",
             forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false", "autocapitalize": "none"}),
@@ -45,7 +46,7 @@ class EmailField(forms.CharField):
 
     def clean(self, value):
         value = super().clean(value)
-        return services.normalize_email(value)
+        return subscriptions.normalize_email(value)
 
 
 class SubscribeForm(forms.Form):
@@ -109,18 +110,18 @@ class IssueAdminForm(forms.ModelForm):
 
     def clean_subject(self):
         subject = self.cleaned_data["subject"]
-        services.validate_single_line(subject)
+        drafting.validate_single_line(subject)
         return subject
 
     def clean_preheader(self):
         preheader = self.cleaned_data["preheader"]
-        services.validate_single_line(preheader)
+        drafting.validate_single_line(preheader)
         return preheader
 
     def _post_clean(self):
         super()._post_clean()
         try:
-            services.issue_validate(issue=self.instance)
+            drafting.issue_validate(issue=self.instance)
         except ValidationError as exc:
             self._update_errors(exc)
 
@@ -130,24 +131,24 @@ class TestSendForm(forms.Form):
         label=_("Send a test to"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One or more e-mail addresses, separated by commas or lines."),
-        error_messages={"required": services.TEST_NO_ADDRESSES},
+        error_messages={"required": drafting.TEST_NO_ADDRESSES},
     )
 
     def clean_addresses(self):
-        addresses = services.parse_addresses(self.cleaned_data["addresses"])
+        addresses = drafting.parse_addresses(self.cleaned_data["addresses"])
         maximum = conf.max_test_recipients()
         if len(addresses) > maximum:
             raise ValidationError(
-                services.TEST_TOO_MANY, code="too_many", params={"max": maximum, "count": len(addresses)}
+                drafting.TEST_TOO_MANY, code="too_many", params={"max": maximum, "count": len(addresses)}
             )
         invalid = []
         for address in addresses:
             try:
-                services.normalize_email(address)
+                subscriptions.normalize_email(address)
             except ValidationError:
                 invalid.append(address[:80])
         if invalid:
-            raise ValidationError(services.TEST_INVALID, code="invalid", params={"addresses": ", ".join(invalid[:5])})
+            raise ValidationError(drafting.TEST_INVALID, code="invalid", params={"addresses": ", ".join(invalid[:5])})
         return addresses
 
 
@@ -162,7 +163,7 @@ class ScheduleForm(forms.Form):
     def clean_scheduled_at(self):
         value = self.cleaned_data["scheduled_at"]
         if value < timezone.now():
-            raise ValidationError(services.SCHEDULE_IN_PAST, code="past")
+            raise ValidationError(drafting.SCHEDULE_IN_PAST, code="past")
         return value
 
 
@@ -180,7 +181,7 @@ class AssembleForm(forms.Form):
         if planned and year and quarter:
             probe = Issue(year=year, quarter=quarter, planned_date=planned, subject="", language="fi")
             try:
-                services.issue_validate(issue=probe)
+                drafting.issue_validate(issue=probe)
             except ValidationError as exc:
                 raise ValidationError({"planned_date": exc.message_dict.get("planned_date", [])}) from None
         return data

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.models import Stamped
+
 LANGUAGE_CHOICES = [(code, name) for code, name in settings.LANGUAGES]
 
 
@@ -179,7 +181,7 @@ class IssueQuerySet(models.QuerySet):
         return self.sent().order_by("-sent_at")
 
 
-class Issue(models.Model):
+class Issue(Stamped):
     """One newsletter issue in one language, planned for a quarter (four a year).
 
     The body is Markdown, sanitised to HTML with nh3 when shown or sent. States: draft →
@@ -231,17 +233,8 @@ class Issue(models.Model):
     sending_started_at = models.DateTimeField(_("sending started"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     recipient_count = models.PositiveIntegerField(_("recipients"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    # Stamped's who/when with the full history (updated_at included, as before Stamped existed).
     history = HistoricalRecords()
     objects = IssueQuerySet.as_manager()
 

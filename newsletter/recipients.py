@@ -1,7 +1,7 @@
 """Audiences for the annual clock's invitations: "newsletter subscribers of a topic".
 
-Registered when the app is ready (see apps.py): ``newsletter.topic.<topic>`` for each topic,
-confirmed subscribers only.
+Registered when portal autodiscovers ``recipients`` modules: ``newsletter.topic.<topic>`` for
+each topic, confirmed subscribers only.
 """
 
 from django.utils.text import format_lazy
@@ -19,9 +19,8 @@ def _topic_recipients(topic):
     return recipients
 
 
-def register():
-    for topic in Topic:
-        recipient_list(
-            f"newsletter.topic.{topic.value}",
-            label=format_lazy("{}: {}", _("Newsletter subscribers"), topic.label),
-        )(_topic_recipients(topic.value))
+for _topic in Topic:
+    recipient_list(
+        f"newsletter.topic.{_topic.value}",
+        label=format_lazy("{}: {}", _("Newsletter subscribers"), _topic.label),
+    )(_topic_recipients(_topic.value))

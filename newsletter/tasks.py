@@ -11,7 +11,7 @@ import logging
 from celery import shared_task
 from celery.signals import worker_ready
 
-from newsletter import services
+from newsletter.services import delivery, subscriptions
 
 logger = logging.getLogger(__name__)
 
@@ -20,8 +20,8 @@ logger = logging.getLogger(__name__)
 def deliver_issue(self, issue_id):
     """Send one batch of the issue over one SMTP connection; queue the next batch if any."""
     try:
-        result = services.deliveries_send_batch(issue_id=issue_id)
-    except services.TemporarySendFailure as exc:
+        result = delivery.deliveries_send_batch(issue_id=issue_id)
+    except delivery.TemporarySendFailure as exc:
         # After the last retry the periodic sweep (send_due) still resumes the issue.
         raise self.retry(exc=exc, countdown=min(30 * 2 ** min(self.request.retries, 6), 1800)) from None
     if result.more:
@@ -38,19 +38,19 @@ def deliver_issue(self, issue_id):
 @shared_task(acks_late=True)
 def send_due():
     """Beat, every minute: start the scheduled issues that are due, resume stalled sending."""
-    return services.issues_send_due()
+    return delivery.issues_send_due()
 
 
 @shared_task(acks_late=True)
 def resume_sending():
     """Resume every issue that is being sent (a worker has just started)."""
-    return services.issues_send_due(force_resume=True)
+    return delivery.issues_send_due(force_resume=True)
 
 
 @shared_task(acks_late=True)
 def purge_unconfirmed():
     """Daily: forget subscription requests that were never confirmed."""
-    return services.subscribers_purge_unconfirmed()
+    return subscriptions.subscribers_purge_unconfirmed()
 
 
 @worker_ready.connect

@@ -14,10 +14,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
-from newsletter import selectors, services
+from newsletter import selectors
 from newsletter.consent import CONSENT_TEXT, PRIVACY_TEXT
 from newsletter.forms import AccountSubscribeForm, PreferencesForm, SubscribeForm
 from newsletter.models import Subscriber, Topic
+from newsletter.services import subscriptions
 from newsletter.tokens import TokenExpired, TokenInvalid, manage_token, read_confirm_token, read_manage_token
 
 TOO_MANY_REQUESTS = gettext_lazy("Too many subscription requests from your network. Try again in an hour.")
@@ -83,11 +84,11 @@ def subscribe(request):
             )
         if form.is_valid():
             try:
-                services.subscriber_subscribe(
+                subscriptions.subscriber_subscribe(
                     email=form.cleaned_data["email"],
                     language=form.cleaned_data["language"],
                     topics=form.cleaned_data["topics"],
-                    source=services.clean_source(form.cleaned_data["source"]) or request.path,
+                    source=subscriptions.clean_source(form.cleaned_data["source"]) or request.path,
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -119,7 +120,7 @@ def subscribe_done(request):
     return render(
         request,
         "newsletter/subscribe_done.html",
-        {"message": services.SUBSCRIBE_DONE, "breadcrumbs": _crumbs((_("Subscribe"), ""))},
+        {"message": subscriptions.SUBSCRIBE_DONE, "breadcrumbs": _crumbs((_("Subscribe"), ""))},
     )
 
 
@@ -134,7 +135,7 @@ def subscribe_account(request):
             request, "newsletter/subscribe_form.html", _subscribe_context(request, SubscribeForm()), status=400
         )
     try:
-        subscriber = services.subscriber_subscribe_account(
+        subscriber = subscriptions.subscriber_subscribe_account(
             user=request.user,
             language=form.cleaned_data["language"],
             topics=form.cleaned_data["topics"],
@@ -143,7 +144,7 @@ def subscribe_account(request):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("newsletter:subscribe")
-    messages.success(request, services.ACCOUNT_SUBSCRIBED % {"email": subscriber.email})
+    messages.success(request, subscriptions.ACCOUNT_SUBSCRIBED % {"email": subscriber.email})
     return redirect("newsletter:subscribe")
 
 
@@ -154,18 +155,18 @@ def confirm(request, token):
     try:
         subscriber_id = read_confirm_token(token)
     except TokenExpired:
-        return _link_problem(request, services.LINK_EXPIRED)
+        return _link_problem(request, subscriptions.LINK_EXPIRED)
     except TokenInvalid:
-        return _link_problem(request, services.LINK_INVALID)
+        return _link_problem(request, subscriptions.LINK_INVALID)
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     if subscriber is None:
-        return _link_problem(request, services.LINK_INVALID)
+        return _link_problem(request, subscriptions.LINK_INVALID)
     crumbs = _crumbs((_("Confirm the subscription"), ""))
     if request.method == "GET":
         if subscriber.unsubscribed_at is not None:
-            return _link_problem(request, services.CONFIRM_ENDED, status=410)
+            return _link_problem(request, subscriptions.CONFIRM_ENDED, status=410)
         return render(request, "newsletter/subscriber_confirm.html", {"subscriber": subscriber, "breadcrumbs": crumbs})
-    result = services.subscriber_confirm(subscriber_id=subscriber.pk)
+    result = subscriptions.subscriber_confirm(subscriber_id=subscriber.pk)
     if not result.ok:
         return _link_problem(request, result.message, status=410)
     return render(
@@ -194,25 +195,25 @@ def preferences(request, token):
     """Change language and topics without an account, from the link in every message."""
     subscriber = _subscriber_from_manage_token(token)
     if subscriber is None:
-        return _link_problem(request, services.LINK_INVALID)
+        return _link_problem(request, subscriptions.LINK_INVALID)
     crumbs = _crumbs((_("Your newsletter choices"), ""))
     if subscriber.unsubscribed_at is not None:
         return render(
             request,
             "newsletter/subscriber_unsubscribed.html",
-            {"message": services.ALREADY_UNSUBSCRIBED, "breadcrumbs": crumbs},
+            {"message": subscriptions.ALREADY_UNSUBSCRIBED, "breadcrumbs": crumbs},
         )
     if request.method == "POST":
         form = PreferencesForm(request.POST)
         if form.is_valid():
             try:
-                services.subscriber_update_preferences(
+                subscriptions.subscriber_update_preferences(
                     subscriber=subscriber, language=form.cleaned_data["language"], topics=form.cleaned_data["topics"]
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, services.PREFERENCES_SAVED)
+                messages.success(request, subscriptions.PREFERENCES_SAVED)
                 return redirect("newsletter:preferences", token=token)
     else:
         form = PreferencesForm(initial={"language": subscriber.language, "topics": subscriber.topic_codes()})
@@ -235,14 +236,14 @@ def unsubscribe(request, token):
     """GET: a page with one button (and the preferences instead). POST: unsubscribed at once."""
     subscriber = _subscriber_from_manage_token(token)
     if subscriber is None:
-        return _link_problem(request, services.LINK_INVALID)
+        return _link_problem(request, subscriptions.LINK_INVALID)
     crumbs = _crumbs((_("Unsubscribe"), ""))
     if request.method == "GET":
         if subscriber.unsubscribed_at is not None:
             return render(
                 request,
                 "newsletter/subscriber_unsubscribed.html",
-                {"message": services.ALREADY_UNSUBSCRIBED, "breadcrumbs": crumbs},
+                {"message": subscriptions.ALREADY_UNSUBSCRIBED, "breadcrumbs": crumbs},
             )
         return render(
             request,
@@ -255,8 +256,8 @@ def unsubscribe(request, token):
         )
     one_click = request.POST.get("List-Unsubscribe") == "One-Click"
     reason = Subscriber.Reason.ONE_CLICK if one_click else Subscriber.Reason.LINK
-    changed = services.subscriber_unsubscribe(subscriber=subscriber, reason=reason)
-    message = services.UNSUBSCRIBED if changed else services.ALREADY_UNSUBSCRIBED
+    changed = subscriptions.subscriber_unsubscribe(subscriber=subscriber, reason=reason)
+    message = subscriptions.UNSUBSCRIBED if changed else subscriptions.ALREADY_UNSUBSCRIBED
     return render(request, "newsletter/subscriber_unsubscribed.html", {"message": message, "breadcrumbs": crumbs})
 
 

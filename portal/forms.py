@@ -9,6 +9,17 @@ from portal.models import ContactPerson
 COORDINATOR_TAKEN = _("%(name)s is already the coordinator. Remove the mark from them first: there is only one.")
 
 
+class ReasonForm(forms.Form):
+    """The reason of a refusal (a moderation or a representative's request): e-mailed to its author."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent to the applicant by e-mail."),
+    )
+
+
 def describe_errors(form):
     """Point each invalid field at its error list (``<id>-errors``) with ``aria-describedby``.
 

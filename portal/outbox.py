@@ -2,7 +2,9 @@
 
 Use ``notify()`` inside the service's transaction. Celery's ``portal.tasks.outbox_send_due``
 sends due rows (on commit, and every minute from beat), so a row written while Redis or SMTP
-is down simply waits. Keys are unique: the same key twice is one e-mail.
+is down simply waits. Keys are unique: the same key twice is one e-mail. A key says what
+happened and to whom, never when: ``f"association-{pk}-approved:{email}"``, or for something
+that can happen again, ``change_key(obj, "event-7-approved")`` (the change's history record).
 """
 
 import logging
@@ -24,6 +26,21 @@ MAX_ATTEMPTS = 8
 # Errors worth trying again later; anything else is the message's own fault: it is marked failed
 # at once (logged with its traceback) and the rest of the batch goes on.
 RETRYABLE_ERRORS = (smtplib.SMTPException, socket.error, TimeoutError, ConnectionError)
+
+
+def site_language() -> str:
+    """The language of e-mails to someone without one of their own (an association, staff)."""
+    return settings.LANGUAGE_CODE
+
+
+def recipient_language(language) -> str:
+    """The recipient's language if the site speaks it, else the site's default."""
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def coordinator_email() -> str:
+    """The city's association coordinator's mailbox: where staff hear of new entries and claims."""
+    return settings.CITY_PROFILE["coordinator_email"]
 
 
 def render_email(*, template, context, language):
@@ -72,6 +89,19 @@ def notify(*, key, to, template, context=None, language=None, send_after=None, h
     if row.send_after <= now:
         transaction.on_commit(_kick_sender)
     return row
+
+
+def change_key(obj, prefix: str) -> str:
+    """The outbox key of an e-mail that announces a change of ``obj``: ``<prefix>-h<history id>``.
+
+    It names the history record (django-simple-history) of the change, so the key is the same
+    however often the same change is announced (a retried task, a double click) and different
+    for the next change of the same kind (a second claim after a rejection). Call it after the
+    save, in the same transaction. Never put a timestamp in a key: two changes in one second
+    would share it, and a repeat a second later would not.
+    """
+    history_id = obj.history.order_by("-history_id").values_list("history_id", flat=True).first()
+    return f"{prefix}-h{history_id}"
 
 
 def _kick_sender():

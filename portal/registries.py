@@ -1,4 +1,4 @@
-"""Two small registries that let apps contribute without portal importing them.
+"""The registries that let apps contribute without portal importing them.
 
 **Indicators** — each app's ``indicators.py`` registers functions that compute a programme
 indicator's value for a year::
@@ -18,8 +18,12 @@ merged list, so no date is typed twice::
 **Front-page sections** — an app's ``home.py`` registers a block for the front page
 (``home_section``), so portal shows "coming up" without importing the annual clock.
 
+**Recipient lists** — an app's ``recipients.py`` registers audiences an invitation can be sent
+to by key (``recipient_list``).
+
 The registries are filled when Django starts: ``PortalConfig.ready`` imports every installed
-app's ``indicators``, ``calendar`` and ``home`` modules.
+app's ``indicators``, ``calendar``, ``home`` and ``recipients`` modules. Every registry refuses
+a second function under a key already taken (``DuplicateKey``).
 """
 
 from __future__ import annotations
@@ -31,6 +35,26 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
+
+
+class DuplicateKey(ValueError):
+    """Two contributions claim one key: a typo or a copy-paste, never meant to replace the first."""
+
+
+def _refuse_duplicate(registry: dict, key: str, func, what: str):
+    """Every registry refuses a second function under a taken key (the same function again is a
+    no-op: a module imported twice registers twice)."""
+    existing = registry.get(key)
+    if existing is not None and _func_of(existing) is not func:
+        raise DuplicateKey(f"{what} {key!r} is registered twice.")
+
+
+def _func_of(entry):
+    if isinstance(entry, Indicator):
+        return entry.compute
+    if isinstance(entry, tuple):
+        return entry[-1]
+    return entry
 
 
 @dataclass(frozen=True)
@@ -52,8 +76,7 @@ def indicator(key: str, *, label, unit="", description=""):
     """Register ``func(year) -> value`` as the computed indicator ``key`` (e.g. ``grants.applicants``)."""
 
     def register(func):
-        if key in _indicators and _indicators[key].compute is not func:
-            raise ValueError(f"Indicator {key!r} is registered twice.")
+        _refuse_duplicate(_indicators, key, func, "Indicator")
         _indicators[key] = Indicator(key=key, label=label, unit=unit, compute=func, description=description)
         return func
 
@@ -120,8 +143,7 @@ def calendar_source(key: str):
     """Register ``func(start: date, end: date) -> list[CalendarItem]`` under ``key``."""
 
     def register(func):
-        if key in _calendar_sources and _calendar_sources[key] is not func:
-            raise ValueError(f"Calendar source {key!r} is registered twice.")
+        _refuse_duplicate(_calendar_sources, key, func, "Calendar source")
         _calendar_sources[key] = func
         return func
 
@@ -147,10 +169,13 @@ def calendar_items(start: dt.date, end: dt.date, *, kinds=None, sources=None) ->
     return sorted(items, key=lambda item: item.sort_key)
 
 
+REGISTRY_MODULES = ("indicators", "calendar", "home", "recipients")
+
+
 def autodiscover():
-    autodiscover_modules("indicators")
-    autodiscover_modules("calendar")
-    autodiscover_modules("home")
+    """Import every installed app's ``indicators``, ``calendar``, ``home`` and ``recipients``."""
+    for module in REGISTRY_MODULES:
+        autodiscover_modules(module)
 
 
 # --- Front-page sections ------------------------------------------------------------------
@@ -165,9 +190,10 @@ def home_section(key: str, *, order: int = 100):
     """
 
     def register(func):
-        _home_sections[:] = [s for s in _home_sections if s[1] != key]
-        _home_sections.append((order, key, func))
-        _home_sections.sort(key=lambda s: (s[0], s[1]))
+        _refuse_duplicate({k: f for _o, k, f in _home_sections}, key, func, "Front-page section")
+        if all(k != key for _o, k, _f in _home_sections):
+            _home_sections.append((order, key, func))
+            _home_sections.sort(key=lambda s: (s[0], s[1]))
         return func
 
     return register
@@ -206,6 +232,7 @@ def recipient_list(key: str, *, label):
     """
 
     def register(func):
+        _refuse_duplicate(_recipient_lists, key, func, "Recipient list")
         _recipient_lists[key] = (label, func)
         return func
 

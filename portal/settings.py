@@ -132,8 +132,8 @@ DATABASES = {"default": env.db("DATABASE_URL", default=_default_db)}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (15 or newer).")
 # Django's PostgreSQL backend, whose schema editor also rebuilds generated columns around a
-# type change of a column they read (portal/db/base.py).
-DATABASES["default"]["ENGINE"] = "portal.db"
+# type change of a column they read (portal/dbbackend/base.py).
+DATABASES["default"]["ENGINE"] = "portal.dbbackend"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # `make bench` builds its large data sets here (PostgreSQL), never in the working database.

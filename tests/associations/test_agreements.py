@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from associations.models import PartnershipAgreement
-from associations.services import agreement_send_review_reminders
+from associations.services.agreements import agreement_send_review_reminders
 from associations.validators import PDF_INVALID
 from tests.associations.factories import PartnershipAgreementFactory, PartnershipReviewFactory, pdf_upload
 from tests.associations.utils import as_shown

@@ -75,12 +75,12 @@ def test_a_representative_of_several_must_choose_whom_to_post_for(client_for, db
 def test_staff_approval_publishes_the_event_and_tells_the_poster(
     association, association_member, staff, client, outbox
 ):
-    from associations import services
+    from associations.services import events
 
-    event = services.event_create(
+    event = events.event_create(
         association=association, user=association_member, data={"title": "Turnaus", "start_date": dt.date(2026, 12, 5)}
     )
-    services.event_approve(event=event, user=staff)
+    events.event_approve(event=event, user=staff)
     assert "Turnaus" in client.get("/en/associations/events/").content.decode()
     (mail,) = outbox(template="event-approved")
     assert mail.to == "member@karhut.example"

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from associations.models import Association
-from associations.services import IMPORT_MISSING_REGISTER_NUMBER, association_import_register_rows
+from associations.services.register_import import IMPORT_MISSING_REGISTER_NUMBER, association_import_register_rows
 from tests.associations.factories import FieldOfActivityFactory
 from tests.factories import AssociationFactory, MembershipFactory, ServiceAreaFactory
 

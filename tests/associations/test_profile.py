@@ -6,7 +6,7 @@ import pytest
 
 from associations.models import Association, Event
 from tests.associations.factories import EventFactory, PartnershipAgreementFactory, image_upload
-from tests.factories import AssociationFactory, MembershipFactory
+from tests.factories import AssociationFactory, MembershipFactory, UserFactory
 
 
 def jsonld(response):
@@ -66,8 +66,11 @@ def test_a_hidden_or_pending_entry_is_not_found_by_the_public(client, attrs):
 
 @pytest.mark.django_db
 def test_a_pending_entry_is_visible_to_its_own_applicant_without_json_ld(client_for):
-    association = AssociationFactory(slug="uusi", moderation_state=Association.ModerationState.PENDING)
-    membership = MembershipFactory(association=association, state="pending", approved_at=None)
+    applicant = UserFactory()
+    association = AssociationFactory(
+        slug="uusi", moderation_state=Association.ModerationState.PENDING, created_by=applicant
+    )
+    membership = MembershipFactory(user=applicant, association=association, state="pending", approved_at=None)
     response = client_for(membership.user).get("/en/associations/uusi/")
     assert response.status_code == 200
     assert jsonld(response) == []

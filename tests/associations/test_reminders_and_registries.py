@@ -6,7 +6,7 @@ from django.test import RequestFactory
 
 from associations import tasks
 from associations.models import Association
-from associations.services import association_send_confirmation_reminders
+from associations.services.registry import association_send_confirmation_reminders
 from associations.tokens import confirmation_token
 from portal.registries import calendar_items, get_indicator, home_sections, recipients
 from tests.associations.factories import EventFactory, PartnershipAgreementFactory, PartnershipReviewFactory

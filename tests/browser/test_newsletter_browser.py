@@ -11,8 +11,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone, translation
 
-from newsletter import services
 from newsletter.models import Subscriber
+from newsletter.services import delivery, subscriptions
 from newsletter.tokens import confirm_token, manage_token
 from portal.models import Notification
 from tests.conftest import assert_accessible
@@ -48,7 +48,7 @@ def test_subscribe_confirm_receive_an_issue_and_unsubscribe_with_one_click(page,
     page.locator("main form.newsletter-subscribe-form button[type=submit]").click()
     page.wait_for_load_state()
     assert page.locator("#id_email").get_attribute("aria-invalid") == "true"
-    assert str(services.EMAIL_INVALID) in main_text(page)
+    assert str(subscriptions.EMAIL_INVALID) in main_text(page)
     assert_accessible(page)
     assert Notification.objects.count() == 0
 
@@ -56,7 +56,7 @@ def test_subscribe_confirm_receive_an_issue_and_unsubscribe_with_one_click(page,
     page.uncheck("input[name=topics][value=facilities]")
     page.locator("main form.newsletter-subscribe-form button[type=submit]").click()
     page.wait_for_url(re.compile(r"/en/newsletter/subscribe/thanks/$"))
-    assert str(services.SUBSCRIBE_DONE) in main_text(page)
+    assert str(subscriptions.SUBSCRIBE_DONE) in main_text(page)
     assert_accessible(page)
 
     confirmation = Notification.objects.get(to="liisa@example.org")
@@ -66,14 +66,14 @@ def test_subscribe_confirm_receive_an_issue_and_unsubscribe_with_one_click(page,
     assert Subscriber.objects.get().is_pending
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
-    assert str(services.CONFIRMED) in main_text(page)
+    assert str(subscriptions.CONFIRMED) in main_text(page)
     assert_accessible(page)
     subscriber = Subscriber.objects.get()
     assert subscriber.is_active and subscriber.language == "en"
     assert "facilities" not in subscriber.topic_codes()
 
     mailoutbox.clear()
-    services.issue_send_now(issue=IssueFactory(subject="Association news 4/2026", language="en"))
+    delivery.issue_send_now(issue=IssueFactory(subject="Association news 4/2026", language="en"))
     [message] = [m for m in mail.outbox if m.to == ["liisa@example.org"]]
     assert message.subject == "Association news 4/2026"
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -88,7 +88,7 @@ def test_subscribe_confirm_receive_an_issue_and_unsubscribe_with_one_click(page,
     page.go_back()
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
-    assert str(services.UNSUBSCRIBED) in main_text(page)
+    assert str(subscriptions.UNSUBSCRIBED) in main_text(page)
     assert_accessible(page)
     subscriber.refresh_from_db()
     assert subscriber.unsubscribed_at is not None
@@ -114,7 +114,7 @@ def test_changing_choices_on_the_preferences_page(page):
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
 
-    assert str(services.PREFERENCES_SAVED) in page.locator(".messages").inner_text()
+    assert str(subscriptions.PREFERENCES_SAVED) in page.locator(".messages").inner_text()
     assert_accessible(page)
     subscriber.refresh_from_db()
     assert subscriber.language == "sv" and subscriber.topic_codes() == ["grants", "training"]
@@ -126,14 +126,14 @@ def test_an_expired_or_forged_link_gets_a_clear_message_and_changes_nothing(page
         expired = confirm_token(subscriber)
 
     page.goto(f"{page.base}/en/newsletter/confirm/{expired}/")
-    assert str(services.LINK_EXPIRED) in page.locator("[role=alert]").inner_text()
+    assert str(subscriptions.LINK_EXPIRED) in page.locator("[role=alert]").inner_text()
     assert page.locator("main form").count() == 0  # no button to press
     assert_accessible(page)
 
     forged = f"{subscriber.pk}.forged-signature"
     for path in (f"confirm/{forged}", f"unsubscribe/{forged}", f"preferences/{forged}"):
         page.goto(f"{page.base}/en/newsletter/{path}/")
-        assert str(services.LINK_INVALID) in page.locator("[role=alert]").inner_text()
+        assert str(subscriptions.LINK_INVALID) in page.locator("[role=alert]").inner_text()
     assert_accessible(page)
 
     subscriber.refresh_from_db()

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone, translation
 
-from newsletter import services
 from newsletter.models import Delivery, Issue, Subscriber
+from newsletter.services import drafting
 from portal.models import Notification
 from tests.conftest import make_staff
 from tests.newsletter.factories import IssueFactory, SubscriberFactory
@@ -95,7 +95,7 @@ def test_a_test_send_goes_to_the_given_addresses_marked_as_a_test(client_for, se
         ("not-an-address", "These are not valid e-mail addresses: not-an-address"),
         ("boss@city.example\r\nBcc: all@example.org", "These are not valid e-mail addresses: Bcc:"),
         ("\n".join(f"p{i}@example.org" for i in range(5000)), "A test goes to at most 10 addresses. You entered 5000."),
-        ("", services.TEST_NO_ADDRESSES),
+        ("", drafting.TEST_NO_ADDRESSES),
     ],
     ids=["invalid", "header-injection", "paste-5000", "empty"],
 )
@@ -123,7 +123,7 @@ def test_a_newline_in_the_subject_is_refused_in_the_admin(client_for, editor, is
 
     assert response.status_code == 200
     with translation.override("en"):
-        assert str(services.SUBJECT_ONE_LINE) in response.content.decode()
+        assert str(drafting.SUBJECT_ONE_LINE) in response.content.decode()
     issue.refresh_from_db()
     assert issue.subject == "Yhdistysuutiset 4/2026"
 
@@ -164,7 +164,7 @@ def test_scheduling_in_the_past_is_refused_with_a_message(client_for, sender, is
     )
 
     with translation.override("en"):
-        assert str(services.SCHEDULE_IN_PAST) in response.content.decode()
+        assert str(drafting.SCHEDULE_IN_PAST) in response.content.decode()
     issue.refresh_from_db()
     assert issue.state == Issue.State.DRAFT
 

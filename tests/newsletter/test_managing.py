@@ -4,8 +4,8 @@ import pytest
 from django.core import signing
 from django.test import Client
 
-from newsletter import services
 from newsletter.models import Subscriber
+from newsletter.services import subscriptions
 from newsletter.tokens import confirm_token, manage_token
 from tests.newsletter.factories import SubscriberFactory
 
@@ -25,7 +25,7 @@ def test_the_preferences_page_changes_language_and_topics(client, subscriber):
 
     response = client.post(url, {"language": "sv", "topics": ["facilities", "training"]}, follow=True)
 
-    assert str(services.PREFERENCES_SAVED) in response.content.decode()
+    assert str(subscriptions.PREFERENCES_SAVED) in response.content.decode()
     subscriber.refresh_from_db()
     assert subscriber.language == "sv"
     assert subscriber.topic_codes() == ["facilities", "training"]
@@ -38,7 +38,7 @@ def test_preferences_with_a_bad_choice_show_a_message_and_change_nothing(client,
     response = client.post(url, {"language": "xx", "topics": ["gossip"]})
 
     assert response.status_code == 200
-    assert str(services.LANGUAGE_UNKNOWN) in response.content.decode()
+    assert str(subscriptions.LANGUAGE_UNKNOWN) in response.content.decode()
     subscriber.refresh_from_db()
     assert subscriber.language == "fi" and subscriber.topic_codes() == ["grants"]
 
@@ -55,7 +55,7 @@ def test_a_forged_management_link_gets_a_clear_message_and_changes_nothing(clien
     for token in forged:
         for response in (client.get(f"/fi/newsletter/{page}/{token}/"), client.post(f"/fi/newsletter/{page}/{token}/")):
             assert response.status_code == 400
-            assert str(services.LINK_INVALID) in response.content.decode()
+            assert str(subscriptions.LINK_INVALID) in response.content.decode()
     subscriber.refresh_from_db()
     assert subscriber.is_active
 
@@ -81,7 +81,7 @@ def test_pressing_the_button_unsubscribes_at_once(subscriber):
     response = client.post(f"/fi/newsletter/unsubscribe/{manage_token(subscriber)}/")
 
     assert response.status_code == 200
-    assert str(services.UNSUBSCRIBED) in response.content.decode()
+    assert str(subscriptions.UNSUBSCRIBED) in response.content.decode()
     subscriber.refresh_from_db()
     assert subscriber.unsubscribed_at is not None
     assert subscriber.unsubscribe_reason == Subscriber.Reason.LINK
@@ -110,9 +110,9 @@ def test_unsubscribing_twice_says_so_and_keeps_the_first_time(client, subscriber
 
     response = client.post(url)
 
-    assert str(services.ALREADY_UNSUBSCRIBED) in response.content.decode()
+    assert str(subscriptions.ALREADY_UNSUBSCRIBED) in response.content.decode()
     assert Subscriber.objects.get().unsubscribed_at == first
-    assert str(services.ALREADY_UNSUBSCRIBED) in client.get(url).content.decode()
+    assert str(subscriptions.ALREADY_UNSUBSCRIBED) in client.get(url).content.decode()
 
 
 def test_an_unsubscribed_reader_cannot_change_preferences(client, subscriber):
@@ -121,17 +121,17 @@ def test_an_unsubscribed_reader_cannot_change_preferences(client, subscriber):
 
     response = client.post(f"/fi/newsletter/preferences/{token}/", {"language": "en", "topics": []})
 
-    assert str(services.ALREADY_UNSUBSCRIBED) in response.content.decode()
+    assert str(subscriptions.ALREADY_UNSUBSCRIBED) in response.content.decode()
     assert Subscriber.objects.get().language == "fi"
 
 
 def test_a_confirmation_link_of_a_cancelled_subscription_says_so(client):
     subscriber = SubscriberFactory(confirmed_at=None)
-    services.subscriber_unsubscribe(subscriber=subscriber, reason=Subscriber.Reason.LINK)
+    subscriptions.subscriber_unsubscribe(subscriber=subscriber, reason=Subscriber.Reason.LINK)
 
     response = client.post(f"/fi/newsletter/confirm/{confirm_token(subscriber)}/")
 
     assert response.status_code == 410
-    assert str(services.CONFIRM_ENDED) in response.content.decode()
+    assert str(subscriptions.CONFIRM_ENDED) in response.content.decode()
     subscriber.refresh_from_db()
     assert subscriber.confirmed_at is None

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from newsletter import services
 from newsletter.models import Issue
+from newsletter.services import drafting
 from portal import registries
 from portal.registries import CalendarItem, calendar_items, get_indicator, recipient_list_choices, recipients
 from tests.newsletter.factories import IssueFactory, SubscriberFactory, sent_issue
@@ -129,7 +129,7 @@ def test_a_draft_is_assembled_from_the_portals_calendar(monkeypatch):
 
     monkeypatch.setitem(registries._calendar_sources, "tests.fake", fake_source)
 
-    issue = services.issue_assemble_draft(year=2027, quarter=1, language="en", today=dt.date(2026, 11, 21))
+    issue = drafting.issue_assemble_draft(year=2027, quarter=1, language="en", today=dt.date(2026, 11, 21))
 
     assert issue.state == Issue.State.DRAFT
     assert issue.subject == "Association newsletter 1/2027"
@@ -147,6 +147,6 @@ def test_a_draft_is_assembled_from_the_portals_calendar(monkeypatch):
 
 def test_the_planned_date_must_be_within_the_quarter():
     with pytest.raises(ValidationError) as refused:
-        services.issue_assemble_draft(year=2027, quarter=1, language="fi", planned_date=dt.date(2027, 5, 1))
+        drafting.issue_assemble_draft(year=2027, quarter=1, language="fi", planned_date=dt.date(2027, 5, 1))
 
-    assert refused.value.message_dict["planned_date"] == [str(services.PLANNED_DATE_OUTSIDE_QUARTER)]
+    assert refused.value.message_dict["planned_date"] == [str(drafting.PLANNED_DATE_OUTSIDE_QUARTER)]

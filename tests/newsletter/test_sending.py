@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from newsletter import services
 from newsletter.models import Delivery, Issue, Subscriber
+from newsletter.services import delivery, drafting, subscriptions
 from newsletter.tokens import read_manage_token
 from portal.models import Notification
 from tests.newsletter.backends import CommitModeBackend, CountingBackend, DyingBackend, synchronous_commit
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def send(issue, capture):
     with capture(execute=True):
-        services.issue_send_now(issue=issue)
+        delivery.issue_send_now(issue=issue)
     issue.refresh_from_db()
     return issue
 
@@ -105,14 +105,14 @@ def test_each_batch_uses_one_smtp_connection(settings):
     CountingBackend.opened = 0
     bulk_subscribers(25)
     issue = IssueFactory()
-    services.issue_schedule(issue=issue, at=timezone.now())
-    services.issue_start_sending(issue_id=issue.pk)
+    drafting.issue_schedule(issue=issue, at=timezone.now())
+    delivery.issue_start_sending(issue_id=issue.pk)
 
-    first = services.deliveries_send_batch(issue_id=issue.pk, limit=10)
+    first = delivery.deliveries_send_batch(issue_id=issue.pk, limit=10)
     assert (first.sent, first.more) == (10, True)
     assert CountingBackend.opened == 1
-    services.deliveries_send_batch(issue_id=issue.pk, limit=10)
-    last = services.deliveries_send_batch(issue_id=issue.pk, limit=10)
+    delivery.deliveries_send_batch(issue_id=issue.pk, limit=10)
+    last = delivery.deliveries_send_batch(issue_id=issue.pk, limit=10)
 
     assert (last.sent, last.more) == (5, False)
     assert CountingBackend.opened == 3
@@ -124,13 +124,13 @@ def test_each_batch_uses_one_smtp_connection(settings):
 def test_running_a_batch_or_the_start_again_sends_nothing_twice():
     bulk_subscribers(6)
     issue = IssueFactory()
-    services.issue_schedule(issue=issue, at=timezone.now())
-    services.issue_start_sending(issue_id=issue.pk)
-    services.deliveries_send_batch(issue_id=issue.pk, limit=4)
+    drafting.issue_schedule(issue=issue, at=timezone.now())
+    delivery.issue_start_sending(issue_id=issue.pk)
+    delivery.deliveries_send_batch(issue_id=issue.pk, limit=4)
 
-    services.issue_start_sending(issue_id=issue.pk)  # a repeated start: not scheduled any more
-    services.deliveries_send_batch(issue_id=issue.pk)
-    services.deliveries_send_batch(issue_id=issue.pk)
+    delivery.issue_start_sending(issue_id=issue.pk)  # a repeated start: not scheduled any more
+    delivery.deliveries_send_batch(issue_id=issue.pk)
+    delivery.deliveries_send_batch(issue_id=issue.pk)
 
     assert Delivery.objects.count() == 6
     assert len(mail.outbox) == 6
@@ -140,11 +140,11 @@ def test_running_a_batch_or_the_start_again_sends_nothing_twice():
 def test_a_subscriber_who_unsubscribes_during_sending_is_skipped():
     first, second = SubscriberFactory(), SubscriberFactory()
     issue = IssueFactory()
-    services.issue_schedule(issue=issue, at=timezone.now())
-    services.issue_start_sending(issue_id=issue.pk)
-    services.subscriber_unsubscribe(subscriber=second, reason=Subscriber.Reason.ONE_CLICK)
+    drafting.issue_schedule(issue=issue, at=timezone.now())
+    delivery.issue_start_sending(issue_id=issue.pk)
+    subscriptions.subscriber_unsubscribe(subscriber=second, reason=Subscriber.Reason.ONE_CLICK)
 
-    result = services.deliveries_send_batch(issue_id=issue.pk)
+    result = delivery.deliveries_send_batch(issue_id=issue.pk)
 
     assert (result.sent, result.skipped) == (1, 1)
     assert [m.to[0] for m in mail.outbox] == [first.email]
@@ -157,10 +157,10 @@ def test_a_refused_address_fails_and_a_full_mailbox_waits_while_the_others_get_t
     busy = SubscriberFactory(email="busy@example.org")
     fine = SubscriberFactory(email="fine@example.org")
     issue = IssueFactory()
-    services.issue_schedule(issue=issue, at=timezone.now())
-    services.issue_start_sending(issue_id=issue.pk)
+    drafting.issue_schedule(issue=issue, at=timezone.now())
+    delivery.issue_start_sending(issue_id=issue.pk)
 
-    result = services.deliveries_send_batch(issue_id=issue.pk)
+    result = delivery.deliveries_send_batch(issue_id=issue.pk)
 
     assert (result.sent, result.failed, result.deferred) == (1, 1, 1)
     assert [m.to[0] for m in mail.outbox] == [fine.email]
@@ -173,7 +173,7 @@ def test_a_refused_address_fails_and_a_full_mailbox_waits_while_the_others_get_t
 
     Delivery.objects.filter(pk=waiting.pk).update(retry_after=timezone.now() - dt.timedelta(seconds=1))
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    services.deliveries_send_batch(issue_id=issue.pk)
+    delivery.deliveries_send_batch(issue_id=issue.pk)
     issue.refresh_from_db()
     assert issue.state == Issue.State.SENT
     assert Counter(m.to[0] for m in mail.outbox) == {fine.email: 1, busy.email: 1}
@@ -184,16 +184,16 @@ def test_when_the_smtp_server_goes_away_the_rest_waits_and_nobody_gets_two(setti
     DyingBackend.sent, DyingBackend.survive = 0, 2
     bulk_subscribers(5)
     issue = IssueFactory()
-    services.issue_schedule(issue=issue, at=timezone.now())
-    services.issue_start_sending(issue_id=issue.pk)
+    drafting.issue_schedule(issue=issue, at=timezone.now())
+    delivery.issue_start_sending(issue_id=issue.pk)
 
-    with pytest.raises(services.TemporarySendFailure):
-        services.deliveries_send_batch(issue_id=issue.pk)
+    with pytest.raises(delivery.TemporarySendFailure):
+        delivery.deliveries_send_batch(issue_id=issue.pk)
     assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 2
     assert Delivery.objects.filter(status=Delivery.Status.PENDING, attempts=0).count() == 3
 
     DyingBackend.survive = 100
-    services.deliveries_send_batch(issue_id=issue.pk)
+    delivery.deliveries_send_batch(issue_id=issue.pk)
 
     assert Counter(m.to[0] for m in mail.outbox).most_common(1)[0][1] == 1
     assert len(mail.outbox) == 5
@@ -204,7 +204,7 @@ def test_two_workers_at_once_never_send_the_same_delivery(settings):
     settings.EMAIL_BACKEND = "tests.newsletter.backends.SlowBackend"
     bulk_subscribers(60)
     issue = IssueFactory()
-    services.issue_schedule(issue=issue, at=timezone.now())
+    drafting.issue_schedule(issue=issue, at=timezone.now())
     # Deliveries made, but no task queued: the two threads below are the workers.
     Delivery.objects.bulk_create(Delivery(issue=issue, subscriber=s) for s in Subscriber.objects.all())
     Issue.objects.filter(pk=issue.pk).update(state=Issue.State.SENDING, sending_started_at=timezone.now())
@@ -212,7 +212,7 @@ def test_two_workers_at_once_never_send_the_same_delivery(settings):
 
     def worker():
         try:
-            results.append(services.deliveries_send_batch(issue_id=issue.pk))
+            results.append(delivery.deliveries_send_batch(issue_id=issue.pk))
         except Exception as exc:  # pragma: no cover - shown by the assertion below
             errors.append(exc)
         finally:
@@ -251,7 +251,7 @@ def commit_mode(settings):
 def test_only_the_delivery_transactions_skip_the_wait_for_the_disk(commit_mode):
     issue = _sending_without_workers(3)
 
-    assert services.deliveries_send_batch(issue_id=issue.pk).sent == 3
+    assert delivery.deliveries_send_batch(issue_id=issue.pk).sent == 3
 
     assert commit_mode.during == ["off", "off", "off"]
     # Whatever runs on the connection between and after them waits for the disk as usual.
@@ -264,7 +264,7 @@ def test_a_batch_inside_a_callers_transaction_leaves_its_commit_synchronous(comm
     issue = _sending_without_workers(2)
 
     with transaction.atomic():
-        services.deliveries_send_batch(issue_id=issue.pk)
+        delivery.deliveries_send_batch(issue_id=issue.pk)
 
     assert commit_mode.during == ["on", "on"]
     assert commit_mode.after_commit == ["on", "on"]
@@ -275,7 +275,7 @@ def test_the_setting_makes_every_delivery_wait_for_the_disk(commit_mode, setting
     settings.NEWSLETTER_SYNCHRONOUS_COMMIT = True
     issue = _sending_without_workers(2)
 
-    services.deliveries_send_batch(issue_id=issue.pk)
+    delivery.deliveries_send_batch(issue_id=issue.pk)
 
     assert commit_mode.during == ["on", "on"]
 
@@ -285,10 +285,10 @@ def test_a_newline_in_the_subject_is_refused_and_nothing_is_sent():
     issue = IssueFactory(subject="Uutiset\r\nBcc: everyone@example.org")
 
     with pytest.raises(ValidationError) as refused:
-        services.issue_schedule(issue=issue, at=timezone.now())
-    assert str(services.SUBJECT_ONE_LINE) in refused.value.messages
+        drafting.issue_schedule(issue=issue, at=timezone.now())
+    assert str(drafting.SUBJECT_ONE_LINE) in refused.value.messages
     with pytest.raises(ValidationError):
-        services.issue_send_test(issue=issue, addresses="staff@city.example")
+        drafting.issue_send_test(issue=issue, addresses="staff@city.example")
 
     assert Delivery.objects.count() == 0
     assert Notification.objects.count() == 0
@@ -301,32 +301,32 @@ def test_an_issue_nobody_would_receive_cannot_be_scheduled():
     SubscriberFactory(language="sv")
 
     with pytest.raises(ValidationError) as refused:
-        services.issue_schedule(issue=IssueFactory(language="fi"), at=timezone.now() + dt.timedelta(hours=1))
+        drafting.issue_schedule(issue=IssueFactory(language="fi"), at=timezone.now() + dt.timedelta(hours=1))
 
-    assert str(services.NO_RECIPIENTS) in refused.value.messages
+    assert str(drafting.NO_RECIPIENTS) in refused.value.messages
 
 
 def test_a_time_in_the_past_cannot_be_scheduled():
     SubscriberFactory()
 
     with pytest.raises(ValidationError) as refused:
-        services.issue_schedule(issue=IssueFactory(), at=timezone.now() - dt.timedelta(hours=1))
+        drafting.issue_schedule(issue=IssueFactory(), at=timezone.now() - dt.timedelta(hours=1))
 
-    assert str(services.SCHEDULE_IN_PAST) in refused.value.messages
+    assert str(drafting.SCHEDULE_IN_PAST) in refused.value.messages
 
 
 def test_a_scheduled_issue_starts_when_its_time_comes(django_capture_on_commit_callbacks):
     SubscriberFactory()
     issue = IssueFactory()
     at = timezone.now() + dt.timedelta(hours=2)
-    services.issue_schedule(issue=issue, at=at)
+    drafting.issue_schedule(issue=issue, at=at)
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.issues_send_due(now=at - dt.timedelta(minutes=1))["started"] == 0
+        assert delivery.issues_send_due(now=at - dt.timedelta(minutes=1))["started"] == 0
     assert mail.outbox == []
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.issues_send_due(now=at + dt.timedelta(seconds=30))
+        delivery.issues_send_due(now=at + dt.timedelta(seconds=30))
     issue.refresh_from_db()
     assert issue.state == Issue.State.SENT
     assert len(mail.outbox) == 1
@@ -335,13 +335,13 @@ def test_a_scheduled_issue_starts_when_its_time_comes(django_capture_on_commit_c
 def test_the_sweep_resumes_an_issue_whose_worker_died(django_capture_on_commit_callbacks):
     bulk_subscribers(4)
     issue = IssueFactory()
-    services.issue_schedule(issue=issue, at=timezone.now())
-    services.issue_start_sending(issue_id=issue.pk)  # its task "died": on_commit never ran
-    services.deliveries_send_batch(issue_id=issue.pk, limit=1)
+    drafting.issue_schedule(issue=issue, at=timezone.now())
+    delivery.issue_start_sending(issue_id=issue.pk)  # its task "died": on_commit never ran
+    delivery.deliveries_send_batch(issue_id=issue.pk, limit=1)
     Delivery.objects.update(sent_at=timezone.now() - dt.timedelta(minutes=10))
     Issue.objects.update(sending_started_at=timezone.now() - dt.timedelta(minutes=11))
 
-    assert services.issues_send_due()["resumed"] == 1
+    assert delivery.issues_send_due()["resumed"] == 1
 
     issue.refresh_from_db()
     assert issue.state == Issue.State.SENT
@@ -351,9 +351,9 @@ def test_the_sweep_resumes_an_issue_whose_worker_died(django_capture_on_commit_c
 def test_the_sweep_leaves_an_issue_alone_while_it_progresses():
     bulk_subscribers(3)
     issue = IssueFactory()
-    services.issue_schedule(issue=issue, at=timezone.now())
-    services.issue_start_sending(issue_id=issue.pk)
-    services.deliveries_send_batch(issue_id=issue.pk, limit=1)
+    drafting.issue_schedule(issue=issue, at=timezone.now())
+    delivery.issue_start_sending(issue_id=issue.pk)
+    delivery.deliveries_send_batch(issue_id=issue.pk, limit=1)
 
-    assert services.issues_send_due()["resumed"] == 0
+    assert delivery.issues_send_due()["resumed"] == 0
     assert len(mail.outbox) == 1

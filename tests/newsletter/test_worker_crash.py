@@ -20,8 +20,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from newsletter import services
 from newsletter.models import Delivery, Issue
+from newsletter.services import delivery, drafting
 from newsletter.smtpsink import start_sink
 from tests.newsletter.factories import IssueFactory, bulk_subscribers
 
@@ -81,14 +81,14 @@ def kill_worker(process):
 def test_a_worker_killed_mid_send_leaves_every_subscriber_with_exactly_one_message(real_broker, tmp_path):
     readers = bulk_subscribers(SUBSCRIBERS, prefix="crash")
     issue = IssueFactory(subject="Yhdistysuutiset 4/2026")
-    services.issue_schedule(issue=issue, at=timezone.now())
+    drafting.issue_schedule(issue=issue, at=timezone.now())
     controller, sink = start_sink()
     sink.hold_after = KILL_AFTER
     log_path = tmp_path / "worker.log"
     workers = []
     try:
         workers.append(start_worker(controller.port, log_path))
-        services.issue_start_sending(issue_id=issue.pk)  # queues the batch tasks on commit
+        delivery.issue_start_sending(issue_id=issue.pk)  # queues the batch tasks on commit
 
         # Wait until the sink holds every open connection before its next message, then kill.
         wait_until(

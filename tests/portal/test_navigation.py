@@ -34,3 +34,26 @@ def test_a_page_under_a_longer_menu_address_marks_only_that_entry(client):
     html = client.get(events["url"]).content.decode()
 
     assert current_nav_labels(html) == ["Events"]
+
+
+def test_a_menu_entry_whose_url_is_missing_fails_loudly_instead_of_vanishing(monkeypatch):
+    from django.urls import NoReverseMatch
+
+    from portal import navigation
+
+    monkeypatch.setattr(navigation, "MAIN_NAV", [*navigation.MAIN_NAV, ("grants:no-such-page", "Grants")])
+    with pytest.raises(NoReverseMatch):
+        navigation.nav_items("/en/")
+
+
+@pytest.mark.django_db
+def test_every_menu_entry_opens_its_page(client):
+    from django.utils import translation
+
+    from portal.navigation import MAIN_NAV, PORTAL_NAV, nav_items
+
+    with translation.override("en"):
+        items = nav_items()
+    assert [item["url_name"] for item in items] == ["portal:home"] + [name for name, _label in MAIN_NAV + PORTAL_NAV]
+    for item in items:
+        assert client.get(item["url"]).status_code == 200, item["url"]

@@ -136,3 +136,38 @@ def test_home_sections_render_in_order_and_hide_empty_ones(rf):
         assert "tests.hidden" not in keys
     finally:
         registries._home_sections[:] = [s for s in registries._home_sections if not s[1].startswith("tests.")]
+
+
+@pytest.mark.parametrize(
+    "register",
+    [
+        lambda func: registries.indicator("tests.twice", label="Twice")(func),
+        lambda func: registries.calendar_source("tests.twice")(func),
+        lambda func: registries.home_section("tests.twice")(func),
+        lambda func: registries.recipient_list("tests.twice", label="Twice")(func),
+    ],
+    ids=["indicator", "calendar_source", "home_section", "recipient_list"],
+)
+def test_every_registry_refuses_a_second_function_under_a_taken_key(register):
+    def first(*args):
+        return []
+
+    def second(*args):
+        return []
+
+    try:
+        register(first)
+        register(first)  # the same function again (a module imported twice) is no change
+        with pytest.raises(registries.DuplicateKey, match="registered twice"):
+            register(second)
+    finally:
+        registries._indicators.pop("tests.twice", None)
+        registries._calendar_sources.pop("tests.twice", None)
+        registries._recipient_lists.pop("tests.twice", None)
+        registries._home_sections[:] = [s for s in registries._home_sections if s[1] != "tests.twice"]
+
+
+def test_recipient_lists_are_autodiscovered_like_the_other_registries():
+    assert "recipients" in registries.REGISTRY_MODULES
+    choices = dict(registries.recipient_list_choices())
+    assert "associations.contacts" in choices and "newsletter.topic.grants" in choices

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 
 from associations.admin import read_register_csv
-from associations.services import association_import_register_rows
+from associations.services.register_import import association_import_register_rows
 
 
 class Command(BaseCommand):
