@@ -1,1 +1,8 @@
-from django.contrib import admin  # noqa: F401
+from django.contrib import admin
+
+from grants.models import Application
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    pass
