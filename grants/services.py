@@ -111,7 +111,9 @@ def money(value, currency=None):
 
 
 def local_time(moment):
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT", use_l10n=True)
+    """The date in the locale's short form and the time to the minute (24 h), in the city's time zone."""
+    local = timezone.localtime(moment, timezone.get_default_timezone())
+    return f"{formats.date_format(local, 'SHORT_DATE_FORMAT', use_l10n=True)} {local:%H:%M}"
 
 
 def parse_amount(value, *, field, round_=None, required=False):
