@@ -7,8 +7,14 @@ app_name = "grants"
 urlpatterns = [
     path("", views.round_list, name="round-list"),
     path("calls/<slug:slug>/", views.round_detail, name="round-detail"),
+    path("calls/<slug:slug>/apply/", views.application_create, name="application-create"),
     path("decisions/", views.decision_list, name="decision-list"),
     path("decisions.json", views.decisions_json, name="decisions-json"),
     path("decisions.csv", views.decisions_csv, name="decisions-csv"),
+    path("applications/", views.my_applications, name="my-applications"),
     path("applications/<int:pk>/", views.application_detail, name="application-detail"),
+    path("applications/<int:pk>/edit/", views.application_edit, name="application-edit"),
+    path("applications/<int:pk>/withdraw/", views.application_withdraw, name="application-withdraw"),
+    path("applications/<int:pk>/messages/", views.message_post, name="message-post"),
+    path("reviews/<int:pk>/", views.review, name="review"),
 ]
