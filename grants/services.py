@@ -24,6 +24,7 @@ from grants import workflow
 from grants.models import (
     ZERO,
     Application,
+    Attachment,
     Clawback,
     Criterion,
     Decision,
@@ -447,6 +448,31 @@ def message_post(*, application, user, body) -> Message:
     else:
         _notify_contact(application, event=event, template="grant-message", context={"message": message})
     return message
+
+
+@transaction.atomic
+def attachment_add(*, application, user, file, for_report=False) -> Attachment:
+    """Attach a file, checked by content and size; stored under a random name outside any public path."""
+    from pathlib import PurePosixPath
+
+    from grants.validators import validate_attachment
+
+    application = _lock(application)
+    _require_applicant(user, application)
+    allowed = {S.PAID} if for_report else workflow.EDITABLE
+    if application.state not in allowed:
+        raise ValidationError(NOT_EDITABLE, code="not_editable")
+    extension = validate_attachment(file)
+    original = PurePosixPath(getattr(file, "name", "") or "attachment").stem[:150] or "attachment"
+    file.name = f"attachment.{extension}"
+    return Attachment.objects.create(
+        application=application,
+        file=file,
+        name=f"{original}.{extension}",
+        size=file.size or 0,
+        for_report=for_report,
+        created_by=user,
+    )
 
 
 # --- Review ---------------------------------------------------------------------------------

@@ -15,6 +15,12 @@ urlpatterns = [
     path("applications/<int:pk>/", views.application_detail, name="application-detail"),
     path("applications/<int:pk>/edit/", views.application_edit, name="application-edit"),
     path("applications/<int:pk>/withdraw/", views.application_withdraw, name="application-withdraw"),
+    path("applications/<int:pk>/attachments/", views.attachment_add, name="attachment-add"),
+    path(
+        "applications/<int:pk>/attachments/<int:attachment_pk>/",
+        views.attachment_download,
+        name="attachment-download",
+    ),
     path("applications/<int:pk>/messages/", views.message_post, name="message-post"),
     path("reviews/<int:pk>/", views.review, name="review"),
 ]

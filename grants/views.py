@@ -8,13 +8,14 @@ of a representative acting for their association, and a reviewer's conflict gate
 
 import csv
 import json
+import mimetypes
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -253,7 +254,11 @@ def application_edit(request, pk):
         return redirect("grants:application-edit", pk=application.pk)
     if application.state not in ("draft", "returned"):
         return redirect(application)
-    return render(request, "grants/application_form.html", _form_context(application=application))
+    return render(
+        request,
+        "grants/application_form.html",
+        {**_form_context(application=application), "attachments": application.attachments.all()},
+    )
 
 
 @login_required
@@ -269,6 +274,7 @@ def application_detail(request, pk):
             "transitions": application.transitions.select_related("by").all(),
             "thread": application.messages.select_related("created_by").all(),
             "results": application.planned_results.all(),
+            "attachments": application.attachments.all(),
             "can_edit": role == "applicant" and application.state in ("draft", "returned"),
             "breadcrumbs": [(_("Grants"), reverse("grants:round-list")), (application.title, "")],
         },
@@ -313,6 +319,45 @@ def my_applications(request):
             "breadcrumbs": [(_("Grants"), reverse("grants:round-list")), (_("My applications"), "")],
         },
     )
+
+
+@login_required
+@require_POST
+def attachment_add(request, pk):
+    application = permissions.application_for_representative(request, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file to attach."))
+    else:
+        try:
+            services.attachment_add(
+                application=application, user=request.user, file=upload, for_report="for_report" in request.POST
+            )
+            messages.success(request, _("The file was attached."))
+        except ValidationError as exc:
+            _messages_from(request, exc)
+    application.refresh_from_db()
+    if application.state in ("draft", "returned"):
+        return redirect("grants:application-edit", pk=application.pk)
+    return redirect(application)
+
+
+@login_required
+@require_GET
+def attachment_download(request, pk, attachment_pk):
+    """Served only to those who may see the application; never cached, never run by a browser."""
+    application, _role = permissions.application_for_user(request, pk)
+    attachment = get_object_or_404(application.attachments, pk=attachment_pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404
+    content_type = mimetypes.guess_type(attachment.file.name)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type, as_attachment=True, filename=attachment.name)
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- Review ---------------------------------------------------------------------------------

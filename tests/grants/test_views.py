@@ -192,6 +192,7 @@ PRIVATE_URLS = [
     ("post", "/en/grants/applications/{pk}/edit/"),
     ("post", "/en/grants/applications/{pk}/withdraw/"),
     ("post", "/en/grants/applications/{pk}/messages/"),
+    ("post", "/en/grants/applications/{pk}/attachments/"),
 ]
 
 
