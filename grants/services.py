@@ -876,3 +876,74 @@ def clawback_create(*, application, user, amount, reason, due_on) -> Clawback:
             context={"clawback": clawback, "amount": money(amount, round_.currency)},
         )
         return clawback
+
+
+# --- Reminders (beat runs these daily; the outbox key makes a repeat run a no-op) ------------
+CLOSING_REMINDER_DAYS = (14, 3)
+REPORT_REMINDER_DAYS = 14
+
+
+def reminders_send_closing(*, now=None) -> int:
+    """Remind the drafters of an open call 14 and 3 days before it closes. Returns new e-mails."""
+    now = now or timezone.now()
+    queued = 0
+    horizon = now + dt.timedelta(days=max(CLOSING_REMINDER_DAYS))
+    drafts = (
+        Application.objects.filter(
+            state=S.DRAFT, round__is_published=True, round__closes_at__gt=now, round__closes_at__lte=horizon
+        )
+        .select_related("round", "association")
+        .order_by("pk")
+    )
+    for application in drafts:
+        left = application.round.closes_at - now
+        days = min(d for d in CLOSING_REMINDER_DAYS if left <= dt.timedelta(days=d))
+        context = {
+            "application": application,
+            "round": application.round,
+            "closes": local_time(application.round.closes_at),
+            "url": _absolute(reverse("grants:application-edit", args=[application.pk])),
+        }
+        with transaction.atomic():
+            for email in representative_emails(application.association):
+                row = notify(
+                    key=f"grant-round-{application.round_id}-closes-in-{days}d:application-{application.pk}:{email}",
+                    to=email,
+                    template="grant-closing-reminder",
+                    context=context,
+                    language=_language(),
+                )
+                queued += row is not None
+    return queued
+
+
+def reminders_send_reports(*, today=None) -> int:
+    """Remind recipients of a report due within 14 days, and once more when it is overdue."""
+    today = today or timezone.localdate()
+    queued = 0
+    due = (
+        Application.objects.filter(state=S.PAID, round__report_due_on__isnull=False)
+        .filter(round__report_due_on__lte=today + dt.timedelta(days=REPORT_REMINDER_DAYS))
+        .select_related("round", "association")
+        .order_by("pk")
+    )
+    for application in due:
+        overdue = application.round.report_due_on < today
+        context = {
+            "application": application,
+            "round": application.round,
+            "due": application.round.report_due_on,
+            "overdue": overdue,
+            "url": _absolute(application.get_absolute_url()),
+        }
+        with transaction.atomic():
+            for email in representative_emails(application.association):
+                row = notify(
+                    key=f"grant-application-{application.pk}-report-{'overdue' if overdue else 'due'}:{email}",
+                    to=email,
+                    template="grant-report-reminder",
+                    context=context,
+                    language=_language(),
+                )
+                queued += row is not None
+    return queued
