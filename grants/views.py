@@ -360,6 +360,71 @@ def attachment_download(request, pk, attachment_pk):
     return response
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_form(request, pk):
+    """The report after use: how the money was used, the achieved value of each planned result
+    beside its target, participants by age group."""
+    from portal.models import AgeGroup
+
+    application = permissions.application_for_representative(request, pk)
+    if application.state != "paid":
+        messages.error(request, str(services.NOT_PAID))
+        return redirect(application)
+    planned = list(application.planned_results.all())
+    age_groups = list(AgeGroup.objects.all())
+    errors = {}
+    values = {"use_of_funds": "", "amount_used": "", "results": {}, "participants": {}}
+    report = getattr(application, "report", None)
+    if report is not None:
+        values = {
+            "use_of_funds": report.use_of_funds,
+            "amount_used": report.amount_used,
+            "results": {r.planned_result_id: r.achieved_value for r in report.results.all()},
+            "participants": {int(k): v for k, v in report.participants.items() if str(k).isdigit()},
+        }
+    if request.method == "POST":
+        values = {
+            "use_of_funds": request.POST.get("use_of_funds", ""),
+            "amount_used": request.POST.get("amount_used", ""),
+            "results": {p.pk: request.POST.get(f"result_{p.pk}", "") for p in planned},
+            "participants": {g.pk: request.POST.get(f"participants_{g.pk}", "") for g in age_groups},
+        }
+        try:
+            services.report_submit(
+                application=application,
+                user=request.user,
+                use_of_funds=values["use_of_funds"],
+                amount_used=values["amount_used"],
+                results=values["results"],
+                participants=values["participants"],
+            )
+            messages.success(request, _("The report was submitted. Thank you."))
+            return redirect(application)
+        except ValidationError as exc:
+            errors = _errors_by_field(exc)
+    rows = [{"planned": p, "value": values["results"].get(p.pk, "")} for p in planned]
+    groups = [{"group": g, "value": values["participants"].get(g.pk, "")} for g in age_groups]
+    return render(
+        request,
+        "grants/report_form.html",
+        {
+            "application": application,
+            "rows": rows,
+            "groups": groups,
+            "values": values,
+            "errors": errors,
+            "report": report,
+            "breadcrumbs": [
+                (_("Grants"), reverse("grants:round-list")),
+                (application.title, application.get_absolute_url()),
+                (_("Report"), ""),
+            ],
+        },
+        status=400 if errors else 200,
+    )
+
+
 # --- Review ---------------------------------------------------------------------------------
 @login_required
 @require_http_methods(["GET", "POST"])

@@ -193,6 +193,8 @@ PRIVATE_URLS = [
     ("post", "/en/grants/applications/{pk}/withdraw/"),
     ("post", "/en/grants/applications/{pk}/messages/"),
     ("post", "/en/grants/applications/{pk}/attachments/"),
+    ("get", "/en/grants/applications/{pk}/report/"),
+    ("post", "/en/grants/applications/{pk}/report/"),
 ]
 
 
@@ -241,3 +243,24 @@ def test_a_reviewer_representing_the_applicant_cannot_open_it_and_another_must_d
     assert review.submitted_at and review.scores.count() == 2
     assert client_for(UserFactory()).get(f"/en/grants/reviews/{review.pk}/").status_code == 404
     assert Review.objects.count() == 1 and Decision.objects.count() == 0
+
+
+def test_the_recipient_reports_achieved_results_beside_the_targets(client_for, in_review, staff, association_admin):
+    staff.is_superuser = True
+    staff.save()
+    services.decision_make(application=in_review, user=staff, amount="1000", grounds="ok")
+    services.payment_record(application=in_review, user=staff, amount="1000", paid_on=timezone.localdate())
+    client = english(client_for(association_admin))
+    page = client.get(f"/en/grants/applications/{in_review.pk}/report/").content.decode()
+    planned = in_review.planned_results.get()
+    assert "target 40 (Count)" in page
+    bad = client.post(f"/en/grants/applications/{in_review.pk}/report/", {"use_of_funds": "Camp", "amount_used": "-1"})
+    assert bad.status_code == 400 and str(services.AMOUNT_NEGATIVE) in bad.content.decode()
+    response = client.post(
+        f"/en/grants/applications/{in_review.pk}/report/",
+        {"use_of_funds": "Camp held", "amount_used": "950", f"result_{planned.pk}": "38"},
+    )
+    assert response.status_code == 302
+    in_review.refresh_from_db()
+    assert in_review.state == "report_submitted"
+    assert in_review.report.results.get().achieved_value == 38
