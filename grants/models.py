@@ -521,6 +521,15 @@ class Decision(Audited):
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
         constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="grants_decision_amount_nonneg")]
+        # The public list walks this index newest first and stops after a page.
+        indexes = [
+            models.Index(
+                models.OrderBy(F("decided_at"), descending=True),
+                "id",
+                condition=Q(is_public=True, amount__gt=0),
+                name="grants_decision_public_recent",
+            )
+        ]
 
     def __str__(self):
         return f"{self.application} – {self.amount}"

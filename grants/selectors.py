@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from statistics import mean
 
-from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -129,11 +129,30 @@ def upcoming_rounds(now=None):
     return GrantRound.objects.published().filter(opens_at__gt=now).select_related("grant_type").order_by("opens_at")
 
 
+PUBLIC_DECISION_FIELDS = (
+    "amount",
+    "decided_at",
+    "is_public",
+    "application__title",
+    "application__summary",
+    "application__association__name",
+    "application__association__slug",
+    "application__association__business_id",
+    "application__round__title",
+    "application__round__slug",
+    "application__round__year",
+    "application__round__currency",
+    "application__round__is_published",
+    "application__round__department__name",
+)
+
+
 def public_decisions(*, year=None, round_slug=None):
     """Published positive decisions: applicant, purpose, amount, round (seed 000: decisions public)."""
     queryset = (
         Decision.objects.filter(is_public=True, amount__gt=0, application__round__is_published=True)
-        .select_related("application__association", "application__round__grant_type", "application__round__department")
+        .select_related("application__association", "application__round__department")
+        .only(*PUBLIC_DECISION_FIELDS)
         .order_by("-decided_at", "pk")
     )
     if year:
@@ -144,11 +163,14 @@ def public_decisions(*, year=None, round_slug=None):
 
 
 def decision_years():
+    """The years of published rounds with at least one published grant (a few rows, not 50,000)."""
+    published = Decision.objects.filter(application__round=OuterRef("pk"), is_public=True, amount__gt=0)
     return list(
-        Decision.objects.filter(is_public=True, amount__gt=0)
-        .values_list("application__round__year", flat=True)
+        GrantRound.objects.published()
+        .filter(Exists(published))
+        .values_list("year", flat=True)
         .distinct()
-        .order_by("-application__round__year")
+        .order_by("-year")
     )
 
 
