@@ -11,8 +11,11 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
+from django.http import Http404
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -201,13 +204,13 @@ class GrantRoundAdmin(DepartmentScoped, SimpleHistoryAdmin):
     list_filter = ("year", "department", "grant_type", "is_published")
     search_fields = ("title",)
     prepopulated_fields = {"slug": ("title",)}
-    readonly_fields = ("committed", "ledger")
+    readonly_fields = ("committed", "ledger", "summary_link")
     inlines = [CriterionInline, PanelInline]
     list_select_related = ("department", "grant_type")
     fieldsets = (
         (None, {"fields": ("title", "slug", "grant_type", "form_version", "department", "year", "description")}),
         (_("Dates"), {"fields": ("opens_at", "closes_at", "report_due_on", "is_published")}),
-        (_("Money"), {"fields": ("currency", "appropriation", "committed", "ledger")}),
+        (_("Money"), {"fields": ("currency", "appropriation", "committed", "ledger", "summary_link")}),
         (_("Cap rules"), {"fields": ("max_per_grant", "max_per_association_year", "max_share_percent")}),
         (_("Eligibility"), {"fields": ("eligible_kinds",)}),
     )
@@ -219,6 +222,43 @@ class GrantRoundAdmin(DepartmentScoped, SimpleHistoryAdmin):
         if db_field.name == "department":
             kwargs["queryset"] = staff_departments(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_urls(self):
+        extra = [
+            path(
+                "<int:pk>/summary/",
+                self.admin_site.admin_view(self.summary_view),
+                name="grants_grantround_summary",
+            )
+        ]
+        return extra + super().get_urls()
+
+    def summary_view(self, request, pk):
+        """The panel's summary: weighted totals per application, the reviewers' spread, the ranking."""
+        round_ = self.get_object(request, str(pk))
+        if round_ is None or not self.has_view_permission(request, round_):
+            raise Http404
+        return TemplateResponse(
+            request,
+            "grants/admin/round_summary.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Evaluation summary: %(round)s") % {"round": round_.title},
+                "round": round_,
+                "rows": sorted(selectors.panel_summary(round_), key=lambda r: (r.rank is None, r.rank or 0)),
+                "criteria": list(round_.criteria.all()),
+                "ledger": selectors.round_ledger(round_),
+                "opts": self.model._meta,
+            },
+        )
+
+    @admin.display(description=_("evaluation"))
+    def summary_link(self, obj):
+        if obj.pk is None:
+            return "–"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:grants_grantround_summary", args=[obj.pk]), _("Evaluation summary")
+        )
 
     @admin.display(description=_("decided"))
     def ledger_decided(self, obj):

@@ -89,3 +89,16 @@ def test_a_panel_assigns_its_members_and_recuses_a_representative(client_for, st
     )
     assert "recused" in response.content.decode()
     assert list(Review.objects.values_list("reviewer", flat=True)) == [reviewer.pk]
+
+
+def test_staff_see_the_panels_summary_ranked_and_others_do_not(client_for, staff, other_staff, in_review):
+    from grants import services
+
+    reviewer = UserFactory()
+    review = services.review_assign(application=in_review, reviewer=reviewer, user=staff)
+    services.review_declare_conflict(review=review, user=reviewer, has_conflict=False)
+    services.review_submit(review=review, user=reviewer, scores={c.pk: 5 for c in in_review.round.criteria.all()})
+    url = f"/admin/grants/grantround/{in_review.round_id}/summary/"
+    page = client_for(staff).get(url)
+    assert page.status_code == 200 and in_review.title in page.content.decode() and "100.0" in page.content.decode()
+    assert client_for(other_staff).get(url).status_code in (302, 403, 404)
