@@ -359,6 +359,12 @@ def upload_attachment(instance, filename):
     return f"grants/attachments/{uuid.uuid4().hex}{PurePosixPath(filename).suffix.lower()[:8]}"
 
 
+def upload_letter(instance, filename):
+    import uuid
+
+    return f"grants/letters/{uuid.uuid4().hex}.pdf"
+
+
 class Attachment(Stamped):
     """A file attached to an application or report: checked by content, served only to those allowed."""
 
@@ -515,6 +521,8 @@ class Decision(Audited):
     )
     decided_at = models.DateTimeField(_("decided"), default=timezone.now)
     is_public = models.BooleanField(_("published"), default=True)
+    letter = models.FileField(_("decision letter (PDF)"), upload_to=upload_letter, blank=True, max_length=200)
+    letter_language = models.CharField(_("language of the letter"), max_length=5, blank=True)
 
     class Meta:
         ordering = ["-decided_at"]

@@ -685,6 +685,7 @@ def decision_make(*, application, user, amount, grounds, now=None) -> Decision:
                 as_role=workflow.STAFF,
             )
             application.round = round_
+            transaction.on_commit(lambda pk=decision.pk: _queue_letter(pk))
             _notify_applicant(
                 application,
                 event="decided",
@@ -698,6 +699,18 @@ def decision_make(*, application, user, amount, grounds, now=None) -> Decision:
         if "grantsdecision" in str(exc).replace("_", "") or "application_id" in str(exc):
             raise ValidationError(ALREADY_DECIDED, code="decided")
         raise
+
+
+def _queue_letter(decision_pk):
+    """Ask a worker for the decision letter. With the broker down, staff can make it later."""
+    from grants.tasks import make_decision_letter
+
+    try:
+        make_decision_letter.delay(decision_pk)
+    except Exception:  # noqa: BLE001 - a letter must never undo or fail a decision
+        import logging
+
+        logging.getLogger(__name__).warning("Could not queue the decision letter of decision %s.", decision_pk)
 
 
 def _over_appropriation(round_):

@@ -21,6 +21,7 @@ urlpatterns = [
         views.attachment_download,
         name="attachment-download",
     ),
+    path("applications/<int:pk>/decision.pdf", views.decision_letter, name="decision-letter"),
     path("applications/<int:pk>/report/", views.report_form, name="report"),
     path("applications/<int:pk>/messages/", views.message_post, name="message-post"),
     path("reviews/<int:pk>/", views.review, name="review"),

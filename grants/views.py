@@ -425,6 +425,24 @@ def report_form(request, pk):
     )
 
 
+@login_required
+@require_GET
+def decision_letter(request, pk):
+    """The decision letter (PDF) for the applicant and the city's staff."""
+    application, role = permissions.application_for_user(request, pk)
+    decision = getattr(application, "decision", None)
+    if role == "reviewer" or decision is None or not decision.letter:
+        raise Http404
+    try:
+        handle = decision.letter.open("rb")
+    except FileNotFoundError:
+        raise Http404
+    response = FileResponse(handle, content_type="application/pdf", filename=f"decision-{application.pk}.pdf")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 # --- Review ---------------------------------------------------------------------------------
 @login_required
 @require_http_methods(["GET", "POST"])

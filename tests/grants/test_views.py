@@ -195,6 +195,7 @@ PRIVATE_URLS = [
     ("post", "/en/grants/applications/{pk}/attachments/"),
     ("get", "/en/grants/applications/{pk}/report/"),
     ("post", "/en/grants/applications/{pk}/report/"),
+    ("get", "/en/grants/applications/{pk}/decision.pdf"),
 ]
 
 
