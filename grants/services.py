@@ -322,6 +322,28 @@ def application_create(*, round, association, user, data=None, now=None) -> Appl
 
 
 @transaction.atomic
+def application_copy(*, source, round, user, now=None) -> Application:  # noqa: A002
+    """Start a draft in ``round`` from an earlier application of the same association ("copy
+    last year's"): the text, budget, planned results and targets; answers only to the questions
+    the new form still asks."""
+    data = {
+        "title": source.title,
+        "summary": source.summary,
+        "answers": dict(source.answers),
+        "budget_lines": source.budget_lines,
+        "own_contribution": source.own_contribution,
+        "amount_requested": min(source.amount_requested, round.appropriation),
+        "planned_results": [
+            {"description": r.description, "target_value": r.target_value, "measure": r.measure}
+            for r in source.planned_results.all()
+        ],
+        "age_groups": list(source.age_groups.values_list("pk", flat=True)),
+        "service_areas": list(source.service_areas.values_list("pk", flat=True)),
+    }
+    return application_create(round=round, association=source.association, user=user, data=data, now=now)
+
+
+@transaction.atomic
 def application_update(*, application, user, data, form_version_id=None) -> Application:
     """Save the draft (or the returned application). Nothing is checked for completeness yet.
 

@@ -71,9 +71,22 @@ def round_detail(request, slug):
             "is_open": round_.is_open(now),
             "not_yet_open": now < round_.opens_at,
             "acting": acting_association(request),
+            "earlier": _earlier_applications(request, round_),
             "eligible_labels": permissions.eligible_labels(round_),
             "breadcrumbs": [(_("Grants"), reverse("grants:round-list")), (round_.title, "")],
         },
+    )
+
+
+def _earlier_applications(request, round_):
+    association = acting_association(request)
+    if association is None:
+        return []
+    return list(
+        association.grant_applications.exclude(round=round_)
+        .exclude(state="draft")
+        .select_related("round")
+        .order_by("-created_at")[:5]
     )
 
 
@@ -230,6 +243,21 @@ def application_create(request, slug):
         _messages_from(request, exc)
         return redirect(round_)
     return render(request, "grants/application_form.html", {**_form_context(round_=round_), "acting": association})
+
+
+@login_required
+@require_POST
+def application_copy(request, slug):
+    round_ = get_object_or_404(GrantRound.objects.published().select_related("form_version"), slug=slug)
+    source_id = request.POST.get("source", "")
+    source = permissions.application_for_representative(request, int(source_id) if source_id.isdigit() else 0)
+    try:
+        application = services.application_copy(source=source, round=round_, user=request.user)
+    except ValidationError as exc:
+        _messages_from(request, exc)
+        return redirect(round_)
+    messages.success(request, _("A new draft was made from your earlier application. Check and update it."))
+    return redirect("grants:application-edit", pk=application.pk)
 
 
 @login_required

@@ -265,3 +265,20 @@ def test_the_recipient_reports_achieved_results_beside_the_targets(client_for, i
     in_review.refresh_from_db()
     assert in_review.state == "report_submitted"
     assert in_review.report.results.get().achieved_value == 38
+
+
+def test_last_years_application_is_copied_into_a_new_draft(client_for, submitted, association_admin, department):
+    new_round = GrantRoundFactory(department=department, slug="next-year")
+    client = english(client_for(association_admin))
+    page = client.get("/en/grants/calls/next-year/").content.decode()
+    assert "Or start from an earlier application" in page and submitted.title in page
+    response = client.post("/en/grants/calls/next-year/copy/", {"source": submitted.pk})
+    copy = Application.objects.get(round=new_round)
+    assert response.status_code == 302 and copy.state == "draft" and copy.title == submitted.title
+    assert copy.planned_results.get().target_value == 40 and copy.budget_total == submitted.budget_total
+
+
+def test_another_associations_application_cannot_be_copied(client_for, submitted, department):
+    GrantRoundFactory(department=department, slug="next-year")
+    other = MembershipFactory(association=AssociationFactory()).user
+    assert client_for(other).post("/en/grants/calls/next-year/copy/", {"source": submitted.pk}).status_code == 404
