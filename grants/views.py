@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from associations.acting import acting_association
-from grants import permissions, selectors, services
+from grants import permissions, selectors, services, workflow
 from grants.models import GrantRound
 from grants.opendata import CSV_COLUMNS, grant_record, grant_row
 
@@ -342,7 +342,10 @@ def my_applications(request):
         request,
         "grants/application_list.html",
         {
-            "applications": selectors.representative_applications(request.user),
+            "applications": [
+                (application, workflow.next_step(application))
+                for application in selectors.representative_applications(request.user)
+            ],
             "reviews": selectors.reviews_of(request.user),
             "breadcrumbs": [(_("Grants"), reverse("grants:round-list")), (_("My applications"), "")],
         },

@@ -138,3 +138,23 @@ def application_transition(*, application, to_state, user, note="", as_role=None
     application.submitted_at = locked.submitted_at
     application.submitted_by_id = locked.submitted_by_id
     return locked
+
+
+def next_step(application) -> str:
+    """What the applicant must do next, in a sentence (their own page shows it)."""
+    from django.utils.formats import date_format
+
+    round_ = application.round
+    if application.state == S.DRAFT:
+        closes = date_format(timezone.localtime(round_.closes_at), "SHORT_DATETIME_FORMAT")
+        return str(_("Complete and submit the application by %(closes)s.") % {"closes": closes})
+    if application.state == S.RETURNED:
+        return str(_("The city asks you to complete the application and submit it again."))
+    if application.state == S.PAID:
+        if round_.report_due_on:
+            due = date_format(round_.report_due_on, "SHORT_DATE_FORMAT")
+            return str(_("Report on the use of the grant by %(due)s.") % {"due": due})
+        return str(_("Report on the use of the grant."))
+    if application.state == S.CLAWBACK:
+        return str(_("Return the amount claimed back by its due date."))
+    return ""

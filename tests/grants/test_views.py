@@ -282,3 +282,8 @@ def test_another_associations_application_cannot_be_copied(client_for, submitted
     GrantRoundFactory(department=department, slug="next-year")
     other = MembershipFactory(association=AssociationFactory()).user
     assert client_for(other).post("/en/grants/calls/next-year/copy/", {"source": submitted.pk}).status_code == 404
+
+
+def test_the_representatives_page_says_what_to_do_next(client_for, draft, association_admin):
+    page = english(client_for(association_admin)).get("/en/grants/applications/").content.decode()
+    assert draft.title in page and "Complete and submit the application by" in page
