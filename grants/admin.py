@@ -209,7 +209,7 @@ class GrantRoundAdmin(DepartmentScoped, SimpleHistoryAdmin):
     list_select_related = ("department", "grant_type")
     fieldsets = (
         (None, {"fields": ("title", "slug", "grant_type", "form_version", "department", "year", "description")}),
-        (_("Dates"), {"fields": ("opens_at", "closes_at", "report_due_on", "is_published")}),
+        (_("Dates"), {"fields": ("opens_at", "closes_at", "report_due_on", "comment_days", "is_published")}),
         (_("Money"), {"fields": ("currency", "appropriation", "committed", "ledger", "summary_link")}),
         (_("Cap rules"), {"fields": ("max_per_grant", "max_per_association_year", "max_share_percent")}),
         (_("Eligibility"), {"fields": ("eligible_kinds",)}),
@@ -347,6 +347,7 @@ class ApplicationAdmin(DepartmentScoped, SimpleHistoryAdmin):
     inlines = [PlannedResultInline, ReviewInline, TransitionInline, PaymentInline, MessageInline]
     actions = [
         "start_review",
+        "publish_for_comment",
         "return_for_completion",
         "decide",
         "record_payment",
@@ -375,6 +376,17 @@ class ApplicationAdmin(DepartmentScoped, SimpleHistoryAdmin):
             except (ValidationError, PermissionDenied) as exc:
                 self.message_user(request, f"{application}: {_errors(exc)}", messages.ERROR)
         self.message_user(request, ngettext("%(n)d in review.", "%(n)d in review.", count) % {"n": count})
+
+    @admin.action(description=_("Publish for public comments"))
+    def publish_for_comment(self, request, queryset):
+        count = 0
+        for application in queryset:
+            try:
+                services.application_publish_for_comment(application=application, user=request.user)
+                count += 1
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, f"{application}: {_errors(exc)}", messages.ERROR)
+        self.message_user(request, ngettext("%(n)d published.", "%(n)d published.", count) % {"n": count})
 
     @admin.action(description=_("Return for completion"))
     def return_for_completion(self, request, queryset):

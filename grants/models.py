@@ -11,6 +11,7 @@ The invariants the database holds, so that even code that skips the services can
 - amounts are never negative, a round closes after it opens, one decision per application.
 """
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -167,6 +168,15 @@ class GrantRound(Audited):
         blank=True,
     )
     is_published = models.BooleanField(_("published"), default=False)
+    comment_days = models.PositiveSmallIntegerField(
+        _("public comment period (days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For a small grant outside competition (Poland: 7 days): each offer is published for comments "
+            "and can be decided only after the period."
+        ),
+    )
 
     objects = GrantRoundQuerySet.as_manager()
 
@@ -300,6 +310,7 @@ class Application(Audited):
     service_areas = models.ManyToManyField("portal.ServiceArea", verbose_name=_("service areas"), blank=True)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    published_for_comment_at = models.DateTimeField(_("published for comments"), null=True, blank=True)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -325,6 +336,12 @@ class Application(Audited):
 
     def get_absolute_url(self):
         return reverse("grants:application-detail", kwargs={"pk": self.pk})
+
+    @property
+    def comments_close_at(self):
+        if self.published_for_comment_at is None or not self.round.comment_days:
+            return None
+        return self.published_for_comment_at + dt.timedelta(days=self.round.comment_days)
 
     @property
     def budget_total(self):
@@ -398,6 +415,23 @@ class Message(Stamped):
         ordering = ["application", "created_at", "pk"]
         verbose_name = _("message")
         verbose_name_plural = _("messages")
+
+    def __str__(self):
+        return self.body[:60]
+
+
+class OfferComment(Stamped):
+    """A comment on an offer published for public comments (a Polish small grant, art. 19a)."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="public_comments"
+    )
+    body = models.TextField(_("comment"))
+
+    class Meta:
+        ordering = ["application", "created_at", "pk"]
+        verbose_name = _("public comment on an offer")
+        verbose_name_plural = _("public comments on offers")
 
     def __str__(self):
         return self.body[:60]

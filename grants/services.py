@@ -31,6 +31,7 @@ from grants.models import (
     GrantReport,
     GrantRound,
     Message,
+    OfferComment,
     Payment,
     PlannedResult,
     ReportResult,
@@ -94,6 +95,12 @@ CLAWBACK_NOT_GRANTED = _("Only a granted application can be clawed back.")
 REASON_REQUIRED = _("Give a reason: it is sent to the applicant.")
 MESSAGE_EMPTY = _("Write a message.")
 CRITERIA_MISSING = _("This call has no criteria to score against.")
+COMMENT_PERIOD_OPEN = _(
+    "The offer is open for public comments until %(until)s. It can be decided only after the comment period."
+)
+NOT_PUBLISHED_FOR_COMMENT = _("Publish the offer for public comments first: this call has a comment period.")
+COMMENTS_CLOSED = _("The comment period of this offer is over.")
+NO_COMMENT_PERIOD = _("This call has no public comment period.")
 
 
 # --- Helpers --------------------------------------------------------------------------------
@@ -679,6 +686,7 @@ def decision_make(*, application, user, amount, grounds, now=None) -> Decision:
                 )
             elif application.state != S.IN_REVIEW:
                 raise ValidationError(NOT_READY_FOR_DECISION, code="not_ready")
+            _check_comment_period(application, round_, now)
             if amount > application.amount_requested:
                 raise ValidationError(
                     OVER_REQUESTED, code="over_requested", params={"requested": money(application.amount_requested)}
@@ -733,6 +741,47 @@ def _queue_letter(decision_pk):
         import logging
 
         logging.getLogger(__name__).warning("Could not queue the decision letter of decision %s.", decision_pk)
+
+
+def _check_comment_period(application, round_, now):
+    """Poland's small grants (art. 19a): the offer is public for comments before any decision."""
+    if not round_.comment_days:
+        return
+    if application.published_for_comment_at is None:
+        raise ValidationError(NOT_PUBLISHED_FOR_COMMENT, code="not_published_for_comment")
+    until = application.published_for_comment_at + dt.timedelta(days=round_.comment_days)
+    if now < until:
+        raise ValidationError(COMMENT_PERIOD_OPEN, code="comment_period_open", params={"until": local_time(until)})
+
+
+@transaction.atomic
+def application_publish_for_comment(*, application, user, now=None) -> Application:
+    """Staff publish a submitted offer for public comments (the comment period starts now)."""
+    application = _lock(application)
+    _require_staff(user, application.round)
+    if not application.round.comment_days:
+        raise ValidationError(NO_COMMENT_PERIOD, code="no_comment_period")
+    if application.state not in (S.SUBMITTED, S.IN_REVIEW):
+        raise ValidationError(NOT_READY_FOR_DECISION, code="not_ready")
+    if application.published_for_comment_at is None:
+        application.published_for_comment_at = now or timezone.now()
+        application._history_user = user
+        application.save(update_fields=["published_for_comment_at", "updated_at"])
+    return application
+
+
+@transaction.atomic
+def offer_comment_add(*, application, user, body, now=None) -> OfferComment:
+    """Anyone signed in may comment on a published offer during its comment period."""
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": [MESSAGE_EMPTY]})
+    now = now or timezone.now()
+    application = Application.objects.select_related("round").get(pk=application.pk)
+    closes = application.comments_close_at
+    if closes is None or now >= closes:
+        raise ValidationError(COMMENTS_CLOSED, code="comments_closed")
+    return OfferComment.objects.create(application=application, body=body[:5000], created_by=user)
 
 
 def _over_appropriation(round_):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("calls/<slug:slug>/", views.round_detail, name="round-detail"),
     path("calls/<slug:slug>/apply/", views.application_create, name="application-create"),
     path("calls/<slug:slug>/copy/", views.application_copy, name="application-copy"),
+    path("offers/<int:pk>/", views.offer_detail, name="offer-detail"),
     path("decisions/", views.decision_list, name="decision-list"),
     path("decisions.json", views.decisions_json, name="decisions-json"),
     path("decisions.csv", views.decisions_csv, name="decisions-csv"),

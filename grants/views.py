@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from associations.acting import acting_association
 from grants import permissions, selectors, services, workflow
-from grants.models import GrantRound
+from grants.models import Application, GrantRound
 from grants.opendata import CSV_COLUMNS, grant_record, grant_row
 
 DECISIONS_PAGE_SIZE = 50
@@ -72,6 +72,13 @@ def round_detail(request, slug):
             "not_yet_open": now < round_.opens_at,
             "acting": acting_association(request),
             "earlier": _earlier_applications(request, round_),
+            "offers": list(
+                round_.applications.filter(published_for_comment_at__isnull=False)
+                .select_related("association")
+                .order_by("-published_for_comment_at")
+            )
+            if round_.comment_days
+            else [],
             "eligible_labels": permissions.eligible_labels(round_),
             "breadcrumbs": [(_("Grants"), reverse("grants:round-list")), (round_.title, "")],
         },
@@ -87,6 +94,43 @@ def _earlier_applications(request, round_):
         .exclude(state="draft")
         .select_related("round")
         .order_by("-created_at")[:5]
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def offer_detail(request, pk):
+    """An offer published for public comments (a Polish small grant): what is proposed, and the comments."""
+    application = get_object_or_404(
+        Application.objects.select_related("round__grant_type", "association").filter(
+            published_for_comment_at__isnull=False, round__is_published=True
+        ),
+        pk=pk,
+    )
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('account_login')}?next={request.path}")
+        try:
+            services.offer_comment_add(application=application, user=request.user, body=request.POST.get("body", ""))
+            messages.success(request, _("Thank you: your comment was recorded."))
+        except ValidationError as exc:
+            _messages_from(request, exc)
+        return redirect("grants:offer-detail", pk=application.pk)
+    closes = application.comments_close_at
+    return render(
+        request,
+        "grants/offer_detail.html",
+        {
+            "application": application,
+            "closes": closes,
+            "is_open": closes is not None and timezone.now() < closes,
+            "comments": application.public_comments.all(),
+            "results": application.planned_results.all(),
+            "breadcrumbs": [
+                (_("Grants"), reverse("grants:round-list")),
+                (application.round.title, application.round.get_absolute_url()),
+                (application.title, ""),
+            ],
+        },
     )
 
 
