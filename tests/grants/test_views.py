@@ -287,3 +287,70 @@ def test_another_associations_application_cannot_be_copied(client_for, submitted
 def test_the_representatives_page_says_what_to_do_next(client_for, draft, association_admin):
     page = english(client_for(association_admin)).get("/en/grants/applications/").content.decode()
     assert draft.title in page and "Complete and submit the application by" in page
+
+
+@pytest.fixture
+def decided_with_files(in_review, staff, association_admin):
+    """A decided and paid application with an attachment, a letter and a submitted review."""
+    from grants.letters import decision_letter_make
+    from grants.models import Attachment
+    from tests.associations.factories import pdf_upload
+
+    Application.objects.filter(pk=in_review.pk).update(state="draft")
+    attachment = services.attachment_add(application=in_review, user=association_admin, file=pdf_upload())
+    Application.objects.filter(pk=in_review.pk).update(state="in_review")
+    reviewer = UserFactory()
+    review = services.review_assign(application=in_review, reviewer=reviewer, user=staff)
+    services.review_declare_conflict(review=review, user=reviewer, has_conflict=False)
+    decision = services.decision_make(application=in_review, user=staff, amount="900", grounds="ok")
+    decision_letter_make(decision_id=decision.pk)
+    services.payment_record(application=in_review, user=staff, amount="900", paid_on=timezone.localdate())
+    in_review.refresh_from_db()
+    review.refresh_from_db()
+    assert Attachment.objects.count() == 1
+    return in_review, attachment, review
+
+
+EVERY_PRIVATE_URL = [
+    ("get", "/en/grants/applications/{pk}/"),
+    ("get", "/en/grants/applications/{pk}/attachments/{attachment}/"),
+    ("get", "/en/grants/applications/{pk}/decision.pdf"),
+    ("get", "/en/grants/applications/{pk}/report/"),
+    ("post", "/en/grants/applications/{pk}/report/"),
+    ("post", "/en/grants/applications/{pk}/messages/"),
+    ("post", "/en/grants/applications/{pk}/withdraw/"),
+    ("post", "/en/grants/applications/{pk}/attachments/"),
+    ("get", "/en/grants/reviews/{review}/"),
+    ("post", "/en/grants/reviews/{review}/"),
+    ("post", "/en/grants/calls/{slug}/copy/"),
+]
+
+
+@pytest.mark.parametrize(("method", "url"), EVERY_PRIVATE_URL)
+@pytest.mark.parametrize("who", ["outsider", "other_representative", "unassigned_reviewer", "other_staff"])
+def test_no_one_else_reaches_a_decided_application_its_files_or_its_review(
+    client_for, decided_with_files, who, method, url, request
+):
+    application, attachment, review = decided_with_files
+    user = {
+        "outsider": lambda: request.getfixturevalue("outsider"),
+        "other_representative": lambda: MembershipFactory(association=AssociationFactory()).user,
+        "unassigned_reviewer": lambda: UserFactory(),
+        "other_staff": lambda: request.getfixturevalue("other_staff"),
+    }[who]()
+    target = url.format(pk=application.pk, attachment=attachment.pk, review=review.pk, slug=application.round.slug)
+    data = {
+        "body": "x",
+        "use_of_funds": "x",
+        "amount_used": "1",
+        "source": application.pk,
+        "declare": "1",
+        "conflict": "yes",
+    }
+    before = (application.state, Application.objects.count(), review.conflict, review.submitted_at)
+    response = getattr(client_for(user), method)(target, data if method == "post" else None)
+    assert response.status_code in (403, 404)
+    application.refresh_from_db()
+    review.refresh_from_db()
+    assert (application.state, Application.objects.count(), review.conflict, review.submitted_at) == before
+    assert not application.messages.exists() and not hasattr(application, "report")
