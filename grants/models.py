@@ -211,6 +211,20 @@ class GrantRound(Audited):
     def get_absolute_url(self):
         return reverse("grants:round-detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.form_version_id and self.grant_type_id and self.form_version.grant_type_id != self.grant_type_id:
+            raise ValidationError({"form_version": _("Choose a version of this grant type's own application form.")})
+        unknown = set(self.eligible_kinds or []) - {"registered", "foundation", "informal", "other"}
+        if unknown:
+            raise ValidationError(
+                {
+                    "eligible_kinds": _("Use the kinds registered, foundation, informal and other (not %(kinds)s).")
+                    % {"kinds": ", ".join(sorted(unknown))}
+                }
+            )
+
     def is_open(self, moment=None):
         moment = moment or timezone.now()
         return self.is_published and self.opens_at <= moment < self.closes_at

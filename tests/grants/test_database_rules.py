@@ -61,3 +61,19 @@ def test_a_review_cannot_be_moved_to_a_representative_by_an_update():
     representative = MembershipFactory(association=application.association).user
     with pytest.raises(IntegrityError), transaction.atomic():
         Review.objects.filter(pk=review.pk).update(reviewer=representative)
+
+
+def test_a_round_with_another_types_form_or_an_unknown_applicant_kind_is_refused_with_a_message():
+    from django.core.exceptions import ValidationError
+
+    from tests.grants.factories import FormVersionFactory
+
+    grant_round = GrantRoundFactory()
+    grant_round.form_version = FormVersionFactory()
+    with pytest.raises(ValidationError) as exc:
+        grant_round.full_clean()
+    assert "form_version" in exc.value.message_dict
+    grant_round = GrantRoundFactory(eligible_kinds=["registered", "company"])
+    with pytest.raises(ValidationError) as exc:
+        grant_round.full_clean()
+    assert "eligible_kinds" in exc.value.message_dict
