@@ -51,3 +51,24 @@ def test_rounds_open_close_and_report_due_are_on_the_merged_calendar():
     assert items[0].start == timezone.localtime(grant_round.opens_at)
     assert items[2].kind == "grant_reporting_deadline" and items[2].start == today + dt.timedelta(days=20)
     assert items[1].url == f"/fi/grants/calls/{grant_round.slug}/"
+
+
+def test_reports_on_time_and_results_against_planned(in_review, staff, association_admin):
+    from grants.models import GrantRound
+
+    year = in_review.round.year
+    GrantRound.objects.filter(pk=in_review.round_id).update(report_due_on=timezone.localdate() + dt.timedelta(days=30))
+    services.decision_make(application=in_review, user=staff, amount="1000", grounds="ok")
+    services.payment_record(application=in_review, user=staff, amount="1000", paid_on=timezone.localdate())
+    assert get_indicator("grants.reports_on_time").value_for(year) == 0
+    assert get_indicator("grants.results_achieved").value_for(year) is None
+    planned = in_review.planned_results.get()  # target 40
+    services.report_submit(
+        application=in_review,
+        user=association_admin,
+        use_of_funds="Leiri",
+        amount_used="1000",
+        results={planned.pk: "30"},
+    )
+    assert get_indicator("grants.reports_on_time").value_for(year) == 100.0
+    assert get_indicator("grants.results_achieved").value_for(year) == 75.0
