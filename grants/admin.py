@@ -63,6 +63,9 @@ class DecisionForm(forms.Form):
         ),
     )
     grounds = forms.CharField(label=_("Grounds"), widget=forms.Textarea(attrs={"rows": 4}))
+    report_due_on = forms.DateField(
+        label=_("Report due (this grant)"), required=False, help_text=_("Leave empty to use the round's date.")
+    )
 
 
 class PaymentForm(forms.Form):
@@ -406,7 +409,13 @@ class ApplicationAdmin(DepartmentScoped, SimpleHistoryAdmin):
             amount = data["amount"]
             if amount in (None, ""):
                 amount = obj.proposed_amount if obj.proposed_amount is not None else obj.amount_requested
-            services.decision_make(application=obj, user=request.user, amount=amount, grounds=data["grounds"])
+            services.decision_make(
+                application=obj,
+                user=request.user,
+                amount=amount,
+                grounds=data["grounds"],
+                report_due_on=data.get("report_due_on"),
+            )
 
         return _form_action(
             self,

@@ -8,10 +8,11 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, F, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from grants import workflow
-from grants.models import Application, Clawback, Decision, GrantReport, PlannedResult, ReportResult
+from grants.models import Application, Clawback, Decision, PlannedResult, ReportResult
 from portal.models import AgeGroup, ServiceArea
 from portal.registries import indicator
 
@@ -106,15 +107,16 @@ def amount_by_age_group(year):
     description=_("Reports submitted by the round's reporting deadline, of the year's paid grants that had one."),
 )
 def reports_on_time(year):
-    due = Application.objects.filter(
-        round__year=year, round__report_due_on__isnull=False, state__in=workflow.GRANTED_STATES
-    ).exclude(state__in=[Application.State.GRANTED, Application.State.PARTLY_GRANTED])
+    due = (
+        Application.objects.filter(round__year=year, state__in=workflow.GRANTED_STATES)
+        .exclude(state__in=[Application.State.GRANTED, Application.State.PARTLY_GRANTED])
+        .annotate(due=Coalesce("decision__report_due_on", "round__report_due_on"))
+        .filter(due__isnull=False)
+    )
     total = due.count()
     if not total:
         return None
-    on_time = GrantReport.objects.filter(application__in=due).filter(
-        submitted_at__date__lte=F("application__round__report_due_on")
-    )
+    on_time = due.filter(report__isnull=False, report__submitted_at__date__lte=F("due"))
     return round(100 * on_time.count() / total, 1)
 
 

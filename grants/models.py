@@ -358,6 +358,12 @@ class Application(Audited):
         return self.published_for_comment_at + dt.timedelta(days=self.round.comment_days)
 
     @property
+    def report_due(self):
+        """This grant's own reporting date (a milestone set in the decision), else the round's."""
+        decision = getattr(self, "decision", None)
+        return (decision.report_due_on if decision else None) or self.round.report_due_on
+
+    @property
     def budget_total(self):
         return sum((Decimal(str(line.get("amount") or 0)) for line in self.budget_lines), ZERO)
 
@@ -569,6 +575,9 @@ class Decision(Audited):
     )
     decided_at = models.DateTimeField(_("decided"), default=timezone.now)
     is_public = models.BooleanField(_("published"), default=True)
+    report_due_on = models.DateField(
+        _("report due (this grant)"), null=True, blank=True, help_text=_("Leave empty to use the round's date.")
+    )
     letter = models.FileField(_("decision letter (PDF)"), upload_to=upload_letter, blank=True, max_length=200)
     letter_language = models.CharField(_("language of the letter"), max_length=5, blank=True)
 

@@ -177,7 +177,7 @@ def decision_years():
 def representative_applications(user):
     return (
         Application.objects.of_representative(user)
-        .select_related("round", "association")
+        .select_related("round", "association", "decision")
         .filter(~Q(state=S.WITHDRAWN))
         .order_by("-created_at")
     )

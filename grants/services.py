@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -658,7 +659,7 @@ def _check_caps(*, round_, application, amount):
             )
 
 
-def decision_make(*, application, user, amount, grounds, now=None) -> Decision:
+def decision_make(*, application, user, amount, grounds, now=None, report_due_on=None) -> Decision:
     """Decide an application: the amount (0 rejects it) and the grounds.
 
     In one transaction: lock the round row (every decision of the round waits here, so the
@@ -698,6 +699,7 @@ def decision_make(*, application, user, amount, grounds, now=None) -> Decision:
             decision = Decision(
                 application=application,
                 amount=amount,
+                report_due_on=report_due_on,
                 grounds=grounds,
                 decided_by=user,
                 decided_at=now,
@@ -1006,17 +1008,18 @@ def reminders_send_reports(*, today=None) -> int:
     today = today or timezone.localdate()
     queued = 0
     due = (
-        Application.objects.filter(state=S.PAID, round__report_due_on__isnull=False)
-        .filter(round__report_due_on__lte=today + dt.timedelta(days=REPORT_REMINDER_DAYS))
+        Application.objects.filter(state=S.PAID)
+        .annotate(due=Coalesce("decision__report_due_on", "round__report_due_on"))
+        .filter(due__isnull=False, due__lte=today + dt.timedelta(days=REPORT_REMINDER_DAYS))
         .select_related("round", "association")
         .order_by("pk")
     )
     for application in due:
-        overdue = application.round.report_due_on < today
+        overdue = application.due < today
         context = {
             "application": application,
             "round": application.round,
-            "due": application.round.report_due_on,
+            "due": application.due,
             "overdue": overdue,
             "url": _absolute(application.get_absolute_url()),
         }

@@ -151,8 +151,8 @@ def next_step(application) -> str:
     if application.state == S.RETURNED:
         return str(_("The city asks you to complete the application and submit it again."))
     if application.state == S.PAID:
-        if round_.report_due_on:
-            due = date_format(round_.report_due_on, "SHORT_DATE_FORMAT")
+        if application.report_due:
+            due = date_format(application.report_due, "SHORT_DATE_FORMAT")
             return str(_("Report on the use of the grant by %(due)s.") % {"due": due})
         return str(_("Report on the use of the grant."))
     if application.state == S.CLAWBACK:

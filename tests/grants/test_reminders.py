@@ -37,3 +37,15 @@ def test_reports_due_and_overdue_are_reminded_once_each(draft, association_admin
     assert services.reminders_send_reports(today=today + dt.timedelta(days=6)) == 1
     subjects = list(Notification.objects.filter(template="grant-report-reminder").values_list("subject", flat=True))
     assert len(subjects) == 2
+
+
+def test_a_grants_own_report_date_overrides_the_rounds(in_review, staff, association_admin):
+    today = timezone.localdate()
+    GrantRound.objects.filter(pk=in_review.round_id).update(report_due_on=today + dt.timedelta(days=200))
+    services.decision_make(
+        application=in_review, user=staff, amount="500", grounds="ok", report_due_on=today + dt.timedelta(days=10)
+    )
+    services.payment_record(application=in_review, user=staff, amount="500", paid_on=today)
+    in_review.refresh_from_db()
+    assert in_review.report_due == today + dt.timedelta(days=10)
+    assert services.reminders_send_reports(today=today) == 1
