@@ -39,6 +39,7 @@ from grants.models import (
     Review,
     Score,
 )
+from portal.models import AgeGroup, ServiceArea
 from portal.outbox import notify
 
 S = Application.State
@@ -298,10 +299,15 @@ def _save_children(application, data, results):
         PlannedResult.objects.bulk_create(
             PlannedResult(application=application, order=n, **result) for n, result in enumerate(results)
         )
+    # Only ids that exist: a tampered form must not turn into a database error.
     if "age_groups" in data:
-        application.age_groups.set(data["age_groups"])
+        application.age_groups.set(AgeGroup.objects.filter(pk__in=_ids(data["age_groups"])))
     if "service_areas" in data:
-        application.service_areas.set(data["service_areas"])
+        application.service_areas.set(ServiceArea.objects.filter(pk__in=_ids(data["service_areas"])))
+
+
+def _ids(values):
+    return [int(v) for v in values or [] if str(v).isdigit()]
 
 
 @transaction.atomic

@@ -354,3 +354,11 @@ def test_no_one_else_reaches_a_decided_application_its_files_or_its_review(
     review.refresh_from_db()
     assert (application.state, Application.objects.count(), review.conflict, review.submitted_at) == before
     assert not application.messages.exists() and not hasattr(application, "report")
+
+
+def test_a_tampered_form_with_unknown_ids_saves_without_a_server_error(client_for, grant_round, association_admin):
+    response = client_for(association_admin).post(
+        f"/en/grants/calls/{grant_round.slug}/apply/", form_post(age_groups=["999999"], service_areas=["1", "x"])
+    )
+    assert response.status_code == 302
+    assert Application.objects.get().age_groups.count() == 0
