@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 MAIN_NAV = [
     ("associations:directory", _("Associations")),
     ("associations:event-list", _("Events")),
-    # Grants ("grants:round-list") and facilities ("facilities:facility-list") come here, in this
-    # order, with the change that gives them their pages.
+    ("grants:round-list", _("Grants")),
+    # Facilities ("facilities:facility-list") come here with the change that gives them their pages.
     ("annualclock:year", _("Annual clock")),
     ("associations:agreement-list", _("Partnership agreements")),
     ("newsletter:archive", _("Newsletter")),

@@ -187,6 +187,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "associations.tasks.send_partnership_review_reminders",
         "schedule": 24 * 60 * 60.0,
     },
+    # grants: drafters 14 and 3 days before a call closes; reports due and overdue (idempotent).
+    "grants-reminders": {"task": "grants.tasks.send_reminders", "schedule": 6 * 60 * 60.0},
 }
 
 # --- E-mail -------------------------------------------------------------------------------

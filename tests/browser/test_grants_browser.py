@@ -1,0 +1,166 @@
+"""The grant journey in a real browser: apply, ask, review behind the conflict gate, decide,
+publish, report and approve; and axe on the call, form, review and decisions pages."""
+
+import json
+import re
+import time
+
+import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+from grants import services
+from grants.models import Application, Review
+from portal.models import Notification
+from tests.associations.factories import pdf_upload
+from tests.conftest import assert_accessible, enable_totp, make_staff
+from tests.factories import AssociationFactory, DepartmentFactory, MembershipFactory, UserFactory
+from tests.grants.conftest import grant_grants_permissions
+from tests.grants.factories import GrantRoundFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "correct horse battery"
+
+
+def new_page(browser, base, *, phone=False):
+    size = {"width": 375, "height": 740} if phone else {"width": 1280, "height": 900}
+    context = browser.new_context(locale="en-GB", viewport=size, is_mobile=phone)
+    context.set_default_timeout(15_000)
+    context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
+    page = context.new_page()
+    page.base = base
+    return page
+
+
+def sign_in(page, user, *, next_url, secret=None):
+    page.goto(f"{page.base}/en/accounts/login/?next={next_url}")
+    page.fill("#id_login", user.email)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form.account-form button[type=submit]").click()
+    if secret:
+        page.wait_for_url(re.compile(r"/en/accounts/2fa/authenticate/$"))
+        page.fill("#id_code", format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+        page.locator("main form.account-form button[type=submit]").first.click()
+    page.wait_for_url(re.compile(re.escape(next_url) + "$"))
+
+
+def test_a_grant_from_application_to_approved_report(browser, live_server, tmp_path):
+    department = DepartmentFactory(name="Sivistystoimiala")
+    grant_grants_permissions(department.staff_group)
+    staff = make_staff(department, "avustukset@city.example", mfa=False)
+    secret = enable_totp(staff)
+    grant_round = GrantRoundFactory(department=department, title="Projektiavustukset", slug="projektiavustukset")
+    karhut = AssociationFactory(name="Porin Karhut ry", business_id="0737546-2")
+    representative = MembershipFactory(association=karhut, role="admin", user__email="sihteeri@karhut.example").user
+    conflicted = MembershipFactory(association=karhut, user__email="hallitus@karhut.example").user
+    reviewer = UserFactory(email="arvioija@example.org")
+    base = live_server.url
+
+    # 1. The representative reads the call and applies: a draft saved, a file attached, submitted.
+    page = new_page(browser, base)
+    sign_in(page, representative, next_url=f"/en/grants/calls/{grant_round.slug}/")
+    assert "Impact" in page.locator("main").inner_text()
+    assert_accessible(page)
+    page.get_by_role("link", name="Apply for Porin Karhut ry").click()
+    page.fill("#id_title", "Kesäleiri lapsille")
+    page.fill("#id_answer_activity", "Viiden päivän leiri")
+    page.fill("#budget_item_1", "Ruoka")
+    page.fill("#budget_amount_1", "600")
+    page.fill("#id_amount", "900")
+    page.fill("#rd1", "Lapsia leirillä")
+    page.fill("#rt1", "40")
+    page.fill("#rm1", "Osallistujalista")
+    page.get_by_role("button", name="Save draft", exact=True).click()
+    assert "The draft was saved" in page.locator(".messages").inner_text()
+    assert_accessible(page)
+    application = Application.objects.get()
+    pdf = tmp_path / "talousarvio.pdf"
+    pdf.write_bytes(pdf_upload().read())
+    page.set_input_files("#id_file", str(pdf))
+    page.get_by_role("button", name="Attach", exact=True).click()
+    assert "The file was attached" in page.locator(".messages").inner_text()
+    page.get_by_role("button", name="Submit the application", exact=True).click()
+    page.wait_for_url(re.compile(rf"/en/grants/applications/{application.pk}/$"))
+    assert "Submitted" in page.locator("main").inner_text()
+
+    # 2. They ask a question; the grant's staff answer it.
+    page.fill("#id_body", "Saako bussin vuokran sisällyttää?")
+    page.get_by_role("button", name="Send", exact=True).click()
+    staff_page = new_page(browser, base)
+    sign_in(staff_page, staff, next_url=f"/en/grants/applications/{application.pk}/", secret=secret)
+    assert "Saako bussin vuokran" in staff_page.locator("main").inner_text()
+    staff_page.fill("#id_body", "Saa, kun se näkyy talousarviossa.")
+    staff_page.get_by_role("button", name="Send", exact=True).click()
+    page.reload()
+    assert "Saa, kun se näkyy talousarviossa." in page.locator("main").inner_text()
+    assert Notification.objects.filter(to=representative.email, template="grant-message").exists()
+
+    # 3. A reviewer who represents the association is recused: no assignment, no page.
+    with pytest.raises(Exception):  # noqa: B017 - ValidationError from the service
+        services.review_assign(application=application, reviewer=conflicted, user=staff)
+    review = services.review_assign(application=application, reviewer=reviewer, user=staff)
+    outsider_page = new_page(browser, base)
+    sign_in(outsider_page, conflicted, next_url="/en/grants/applications/")
+    assert outsider_page.goto(f"{base}/en/grants/reviews/{review.pk}/").status == 404
+
+    # 4. Another reviewer declares no conflict, then sees the content and scores.
+    review_page = new_page(browser, base, phone=True)
+    sign_in(review_page, reviewer, next_url=f"/en/grants/reviews/{review.pk}/")
+    assert "Kesäleiri lapsille" not in review_page.locator("main").inner_text()
+    assert_accessible(review_page)
+    review_page.check("#c-no")
+    review_page.get_by_role("button", name="Declare", exact=True).click()
+    assert "Kesäleiri lapsille" in review_page.locator("main").inner_text()
+    for criterion in grant_round.criteria.all():
+        review_page.fill(f"#s{criterion.pk}", "4")
+    review_page.fill("#comment", "Selkeä suunnitelma")
+    assert_accessible(review_page)
+    review_page.get_by_role("button", name="Save the review", exact=True).click()
+    assert Review.objects.get(pk=review.pk).submitted_at is not None
+
+    # 5. Staff decide in the admin; the decision is on the public list and in the open data.
+    services.application_start_review(application=application, user=staff)
+    staff_page.goto(f"{base}/admin/grants/application/")
+    staff_page.check(f"input[name=_selected_action][value='{application.pk}']")
+    staff_page.select_option("select[name=action]", "decide")
+    staff_page.locator("button[name=index]").click()
+    staff_page.fill("#id_amount", "800")
+    staff_page.fill("#id_grounds", "Vastaa avustusperiaatteita.")
+    staff_page.get_by_role("button", name="Decide", exact=True).click()
+    assert "1 decided" in staff_page.locator(".messagelist").inner_text()
+    public = new_page(browser, base)
+    public.goto(f"{base}/en/grants/decisions/")
+    assert "Kesäleiri lapsille" in public.locator("main").inner_text()
+    assert_accessible(public)
+    data = json.loads(public.goto(f"{base}/en/grants/decisions.json").text())
+    assert data["grants"][0]["recipientOrganization"][0]["id"] == "FI-PRO-0737546-2"
+
+    # 6. Staff pay; the representative reports the achieved result; staff approve.
+    staff_page.goto(f"{base}/admin/grants/application/")
+    staff_page.check(f"input[name=_selected_action][value='{application.pk}']")
+    staff_page.select_option("select[name=action]", "record_payment")
+    staff_page.locator("button[name=index]").click()
+    staff_page.get_by_role("button", name="Record a payment", exact=True).click()
+    page.goto(f"{base}/en/grants/applications/{application.pk}/")
+    page.get_by_role("link", name="Report on the use of the grant").click()
+    page.fill("#id_use", "Leiri pidettiin kesäkuussa.")
+    page.fill("#id_used", "800")
+    page.fill(f"#r{application.planned_results.get().pk}", "38")
+    page.get_by_role("button", name="Submit the report", exact=True).click()
+    assert "The report was submitted" in page.locator(".messages").inner_text()
+    staff_page.goto(f"{base}/admin/grants/application/")
+    staff_page.check(f"input[name=_selected_action][value='{application.pk}']")
+    staff_page.select_option("select[name=action]", "approve_report")
+    staff_page.locator("button[name=index]").click()
+    staff_page.get_by_role("button", name="Approve the report", exact=True).click()
+    application.refresh_from_db()
+    assert application.state == "report_approved"
+    page.reload()
+    assert "Report approved" in page.locator("main").inner_text()
+
+
+def test_the_grant_pages_are_accessible_on_a_phone(browser, live_server):
+    grant_round = GrantRoundFactory(title="Kevätavustukset", slug="kevat")
+    page = new_page(browser, live_server.url, phone=True)
+    for path in ("/en/grants/", f"/en/grants/calls/{grant_round.slug}/", "/en/grants/decisions/"):
+        page.goto(f"{live_server.url}{path}")
+        assert_accessible(page)
