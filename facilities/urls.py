@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from facilities import views
 
 app_name = "facilities"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("bookings/", views.booking_list, name="booking-list"),
+    path("bookings/<int:pk>/cancel/", views.booking_cancel, name="booking-cancel"),
+    path("bookings/<int:pk>/booking.ics", views.booking_ics, name="booking-ics"),
+    path("spaces/<slug:slug>/", views.space_detail, name="space-detail"),
+    path("spaces/<slug:slug>/book/", views.booking_create, name="booking-create"),
+    path("spaces/<slug:slug>/calendar.ics", views.space_ics, name="space-ics"),
+]

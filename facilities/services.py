@@ -1,0 +1,401 @@
+"""Writes of the facilities app: booking, approving, declining and cancelling.
+
+The rule the whole app serves: no two active bookings overlap on any atomic space (seed 000,
+"Tilat": one clear, accessible service model; equal and transparent decisions). The service
+locks the atomic spaces' rows in a stable order and checks first, so the user gets a clear
+message; the exclusion constraint on ``Occupancy`` refuses whatever slips past.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from associations.models import Association
+from facilities.models import (
+    OCCUPANCY_CONSTRAINT,
+    Booking,
+    Closure,
+    CustomerGroup,
+    Occupancy,
+    PriceRule,
+    Space,
+)
+from portal.outbox import notify
+
+END_BEFORE_START = _("The booking must end after it starts.")
+TOO_SHORT = _("The booking is shorter than this space allows.")
+TOO_LONG = _("The booking is longer than this space allows.")
+IN_THE_PAST = _("The time has already passed. Choose a time in the future.")
+BEYOND_HORIZON = _("This space cannot be booked that far ahead.")
+BAD_START = _("Bookings of this space start only at the times shown on the week view.")
+OUTSIDE_HOURS = _("The space cannot be booked at that time: it is outside the bookable hours.")
+CLOSED = _("The space is closed at that time.")
+NOT_REPRESENTATIVE = _("You do not represent this association.")
+TAKEN = _("That time is already booked. Choose another time or another space.")
+OVER_CAPACITY = _("There are more attendees than the space holds.")
+NO_ATTENDEES = _("Give the number of attendees.")
+PURPOSE_REQUIRED = _("Tell what the space is booked for.")
+NOT_BOOKABLE = _("This space cannot be booked online.")
+NOT_WAITING = _("This booking is no longer waiting for a decision.")
+REASON_REQUIRED = _("Give a reason: it is sent to the booker.")
+CANCEL_TOO_LATE = _("The cancellation deadline has passed. Contact the facility's staff.")
+NOT_ACTIVE = _("This booking has already been cancelled or declined.")
+NOT_YOURS = _("You can only cancel your own bookings.")
+
+PRICE_SLICE = dt.timedelta(minutes=15)
+
+
+def _language():
+    return settings.LANGUAGE_CODE
+
+
+def _absolute(path):
+    return f"{settings.SITE_URL}{path}"
+
+
+# --- The space tree ----------------------------------------------------------------------------
+def _facility_tree(space):
+    """{space_id: parent_id} of every space in the space's facility (one query)."""
+    return dict(Space.objects.filter(facility_id=space.facility_id).values_list("pk", "parent_id"))
+
+
+def _children_map(tree):
+    children = defaultdict(list)
+    for pk, parent_id in tree.items():
+        if parent_id is not None:
+            children[parent_id].append(pk)
+    return children
+
+
+def atomic_space_ids(space, *, tree=None) -> list[int]:
+    """The leaves under ``space`` (itself when it has no children), sorted: the lock order."""
+    tree = tree if tree is not None else _facility_tree(space)
+    children = _children_map(tree)
+    atoms, stack = [], [space.pk]
+    while stack:
+        pk = stack.pop()
+        if children.get(pk):
+            stack.extend(children[pk])
+        else:
+            atoms.append(pk)
+    return sorted(atoms)
+
+
+def related_space_ids(space, *, tree=None) -> set[int]:
+    """Spaces sharing an atom with ``space``: itself, what it contains and what it is part of."""
+    tree = tree if tree is not None else _facility_tree(space)
+    children = _children_map(tree)
+    related, stack = set(), [space.pk]
+    while stack:
+        pk = stack.pop()
+        related.add(pk)
+        stack.extend(children.get(pk, []))
+    parent = tree.get(space.pk)
+    while parent is not None and parent not in related:
+        related.add(parent)
+        parent = tree.get(parent)
+    return related
+
+
+def bookable_hours(space):
+    """The space's own bookable hours, or those of the nearest space it is part of."""
+    current = space
+    while current is not None:
+        hours = list(current.hours.all())
+        if hours:
+            return hours
+        current = current.parent
+    return []
+
+
+def within_bookable_hours(hours, starts_local: dt.datetime, ends_local: dt.datetime) -> bool:
+    day = starts_local.date()
+    end_day = ends_local.date()
+    end_time = ends_local.time()
+    if end_day != day:
+        # Only a booking that ends exactly at midnight may end on the next day.
+        if not (end_day == day + dt.timedelta(days=1) and end_time == dt.time(0)):
+            return False
+        end_time = dt.time.max
+    for window in hours:
+        window_end = dt.time.max if window.ends == dt.time(23, 59) else window.ends
+        if window.applies_on(day) and window.starts <= starts_local.time() and end_time <= window_end:
+            return True
+    return False
+
+
+# --- Prices ------------------------------------------------------------------------------------
+def customer_group_for(association) -> str:
+    if association is None:
+        return CustomerGroup.RESIDENT
+    if association.kind == Association.Kind.INFORMAL:
+        return CustomerGroup.INFORMAL_GROUP
+    return CustomerGroup.ASSOCIATION
+
+
+@dataclass
+class PriceQuote:
+    total: Decimal
+    lines: list  # [{"label", "hours", "per_hour", "amount", "free"}]
+
+
+def _rule_specificity(rule):
+    return (rule.days == PriceRule.Days.ALL, rule.from_time is None and rule.until_time is None, rule.pk or 0)
+
+
+def price_quote(*, space, customer_group, starts_at, ends_at, rules=None) -> PriceQuote:
+    """The price of a booking, by the space's rules for the customer group, in 15-minute slices.
+
+    The most specific rule matching each slice's local start applies (a weekend or evening band
+    before an every-day rule). A slice no rule covers is free.
+    """
+    if rules is None:
+        rules = list(space.prices.all())
+    rules = sorted((r for r in rules if r.customer_group == customer_group), key=_rule_specificity)
+    per_rule = defaultdict(Decimal)
+    moment = starts_at
+    quarter = Decimal("0.25")
+    while moment < ends_at:
+        local = timezone.localtime(moment)
+        rule = next((r for r in rules if r.matches(local)), None)
+        if rule is not None:
+            per_rule[rule] += quarter
+        moment += PRICE_SLICE
+    lines = []
+    total = Decimal("0.00")
+    for rule, hours in per_rule.items():
+        amount = (Decimal(rule.hourly) * hours).quantize(Decimal("0.01"))
+        total += amount
+        lines.append(
+            {
+                "label": str(rule),
+                "hours": str(hours),
+                "per_hour": str(Decimal(rule.hourly).quantize(Decimal("0.01"))),
+                "amount": str(amount),
+                "free": rule.is_free,
+            }
+        )
+    return PriceQuote(total=total, lines=lines)
+
+
+def terms_snapshot(space, quote, customer_group) -> dict:
+    return {
+        "min_minutes": space.min_minutes,
+        "max_minutes": space.max_minutes,
+        "start_interval_minutes": space.start_interval_minutes,
+        "buffer_minutes": space.buffer_minutes,
+        "cancellation_hours": space.cancellation_hours,
+        "requires_approval": space.requires_approval,
+        "terms": space.terms,
+        "customer_group": customer_group,
+        "price_lines": quote.lines,
+        "currency": settings.CITY_PROFILE.get("currency", "EUR"),
+    }
+
+
+# --- Validation ------------------------------------------------------------------------------
+def _fail(field, message):
+    raise ValidationError({field: [message]})
+
+
+def _validate_times(*, space, starts_at, ends_at, now):
+    if ends_at < starts_at:
+        _fail("ends_at", END_BEFORE_START)
+    length = ends_at - starts_at
+    if length < dt.timedelta(minutes=space.min_minutes):
+        _fail("ends_at", TOO_SHORT)
+    if length > dt.timedelta(minutes=space.max_minutes):
+        _fail("ends_at", TOO_LONG)
+    if starts_at < now:
+        _fail("starts_at", IN_THE_PAST)
+    starts_local = timezone.localtime(starts_at)
+    ends_local = timezone.localtime(ends_at)
+    if starts_local.date() > timezone.localdate(now) + dt.timedelta(days=space.horizon_days):
+        _fail("starts_at", BEYOND_HORIZON)
+    minutes = starts_local.hour * 60 + starts_local.minute
+    if starts_local.second or starts_local.microsecond or minutes % space.start_interval_minutes:
+        _fail("starts_at", BAD_START)
+    if not within_bookable_hours(bookable_hours(space), starts_local, ends_local):
+        _fail("starts_at", OUTSIDE_HOURS)
+
+
+def _check_closures(*, space, related_ids, starts_at, ends_at):
+    closed = Closure.objects.filter(starts_at__lt=ends_at, ends_at__gt=starts_at).filter(
+        Q(space_id__in=related_ids) | Q(facility_id=space.facility_id)
+    )
+    if closed.exists():
+        _fail("starts_at", CLOSED)
+
+
+def occupied_range(*, starts_at, ends_at, buffer_minutes):
+    return DateTimeTZRange(starts_at, ends_at + dt.timedelta(minutes=buffer_minutes), "[)")
+
+
+def overlaps(atom_ids, during) -> bool:
+    """Whether an active occupancy of any of these atoms overlaps the range (the friendly check)."""
+    return Occupancy.objects.filter(space_id__in=atom_ids, active=True, during__overlap=during).exists()
+
+
+def _is_overlap_violation(exc):
+    diag = getattr(exc.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) == OCCUPANCY_CONSTRAINT
+
+
+# --- Booking ---------------------------------------------------------------------------------
+@transaction.atomic
+def booking_create(
+    *, space, booker, association, starts_at, ends_at, purpose, age_group=None, attendees, now=None
+) -> Booking:
+    """Book a space for an association the booker represents, or for the booker themselves.
+
+    Validates the space's rules, locks the atomic spaces it covers (in id order, so two
+    bookings never wait for each other in a circle), checks for overlaps, then writes the
+    booking and one occupancy row per atom. Price and terms are frozen on the booking.
+    """
+    now = now or timezone.now()
+    space = Space.objects.select_related("facility", "facility__department", "parent").get(pk=space.pk)
+    if not space.is_bookable:
+        _fail("space", NOT_BOOKABLE)
+    purpose = (purpose or "").strip()
+    if not purpose:
+        _fail("purpose", PURPOSE_REQUIRED)
+    if not attendees or attendees < 1:
+        _fail("attendees", NO_ATTENDEES)
+    if attendees > space.capacity:
+        _fail("attendees", OVER_CAPACITY)
+    if association is not None and not Association.objects.represented_by(booker).filter(pk=association.pk).exists():
+        _fail("association", NOT_REPRESENTATIVE)
+    _validate_times(space=space, starts_at=starts_at, ends_at=ends_at, now=now)
+    tree = _facility_tree(space)
+    _check_closures(space=space, related_ids=related_space_ids(space, tree=tree), starts_at=starts_at, ends_at=ends_at)
+
+    atoms = atomic_space_ids(space, tree=tree)
+    during = occupied_range(starts_at=starts_at, ends_at=ends_at, buffer_minutes=space.buffer_minutes)
+    # Lock the atoms in a stable order: a whole-hall booking and a half booking queue here.
+    list(Space.objects.select_for_update().filter(pk__in=atoms).order_by("pk").values_list("pk", flat=True))
+    if overlaps(atoms, during):
+        _fail("starts_at", TAKEN)
+
+    customer_group = customer_group_for(association)
+    quote = price_quote(space=space, customer_group=customer_group, starts_at=starts_at, ends_at=ends_at)
+    booking = Booking(
+        space=space,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        booker=booker,
+        association=association,
+        customer_group=customer_group,
+        purpose=purpose,
+        age_group=age_group,
+        attendees=attendees,
+        state=Booking.State.REQUESTED if space.requires_approval else Booking.State.CONFIRMED,
+        price=quote.total,
+        terms=terms_snapshot(space, quote, customer_group),
+        created_by=booker,
+    )
+    booking._history_user = booker
+    booking.save()
+    try:
+        with transaction.atomic():
+            Occupancy.objects.bulk_create(
+                [Occupancy(booking=booking, space_id=atom, during=during, active=True) for atom in atoms]
+            )
+    except IntegrityError as exc:
+        if _is_overlap_violation(exc):
+            _fail("starts_at", TAKEN)
+        raise
+    _notify_booker(booking, "booking-confirmed" if booking.state == Booking.State.CONFIRMED else "booking-received")
+    return booking
+
+
+def _notify_booker(booking, template, *, extra=None):
+    context = {
+        "booking": booking,
+        "space": booking.space,
+        "facility": booking.space.facility,
+        "url": _absolute(reverse("facilities:booking-list")),
+        "ics_url": _absolute(reverse("facilities:booking-ics", args=[booking.pk])),
+        "space_url": _absolute(booking.space.get_absolute_url()),
+        **(extra or {}),
+    }
+    notify(
+        key=f"booking-{booking.pk}-{template}",
+        to=booking.booker.email,
+        template=template,
+        context=context,
+        language=_language(),
+    )
+
+
+def _lock_booking(booking):
+    return Booking.objects.select_for_update().select_related("space", "space__facility", "booker").get(pk=booking.pk)
+
+
+@transaction.atomic
+def booking_approve(*, booking, user) -> Booking:
+    """Staff confirm a booking that waits for approval; the booker gets the confirmation."""
+    booking = _lock_booking(booking)
+    if booking.state != Booking.State.REQUESTED:
+        raise ValidationError(NOT_WAITING)
+    booking.state = Booking.State.CONFIRMED
+    booking.decided_by = user
+    booking.decided_at = timezone.now()
+    booking._history_user = user
+    booking.save(update_fields=["state", "decided_by", "decided_at", "updated_at"])
+    _notify_booker(booking, "booking-confirmed")
+    return booking
+
+
+@transaction.atomic
+def booking_decline(*, booking, user, reason) -> Booking:
+    """Staff decline a booking with a reason (equal and transparent decisions); the time frees up."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [REASON_REQUIRED]})
+    booking = _lock_booking(booking)
+    if booking.state != Booking.State.REQUESTED:
+        raise ValidationError(NOT_WAITING)
+    booking.state = Booking.State.DECLINED
+    booking.decision_reason = reason
+    booking.decided_by = user
+    booking.decided_at = timezone.now()
+    booking._history_user = user
+    booking.save(update_fields=["state", "decision_reason", "decided_by", "decided_at", "updated_at"])
+    booking.occupancies.update(active=False)
+    _notify_booker(booking, "booking-declined")
+    return booking
+
+
+def cancellation_deadline(booking):
+    hours = booking.terms.get("cancellation_hours", booking.space.cancellation_hours)
+    return booking.starts_at - dt.timedelta(hours=hours)
+
+
+@transaction.atomic
+def booking_cancel(*, booking, user, now=None, by_staff=False) -> Booking:
+    """The booker cancels, under the deadline frozen on the booking; staff may cancel any time."""
+    now = now or timezone.now()
+    booking = _lock_booking(booking)
+    if not by_staff and booking.booker_id != user.pk:
+        raise ValidationError(NOT_YOURS)
+    if not booking.is_active:
+        raise ValidationError(NOT_ACTIVE)
+    if not by_staff and now > cancellation_deadline(booking):
+        raise ValidationError(CANCEL_TOO_LATE)
+    booking.state = Booking.State.CANCELLED
+    booking.cancelled_at = now
+    booking._history_user = user
+    booking.save(update_fields=["state", "cancelled_at", "updated_at"])
+    booking.occupancies.update(active=False)
+    _notify_booker(booking, "booking-cancelled")
+    return booking
