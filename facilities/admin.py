@@ -1,1 +1,267 @@
-from django.contrib import admin  # noqa: F401
+"""Staff manage facilities here, scoped by department: each department's staff see and edit only
+their own facilities, spaces and bookings (membership of the department's staff group);
+superusers see all. Bookings are decided with the approve/decline actions, which call the
+services (so the booker is e-mailed and the time freed), never by editing the state.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from facilities import services
+from facilities.models import (
+    BookableHours,
+    Booking,
+    Closure,
+    Equipment,
+    Facility,
+    FacilityPhoto,
+    PriceRule,
+    Space,
+)
+from portal.models import Department
+
+
+def staff_departments(user):
+    if user.is_superuser:
+        return Department.objects.all()
+    return Department.objects.filter(staff_group__user=user)
+
+
+class DepartmentScoped:
+    """has_*_permission and choices limited to the staff member's departments."""
+
+    department_path = "department_id"  # attribute path from the object to its department id
+
+    def _department_id(self, obj):
+        value = obj
+        for part in self.department_path.split("."):
+            value = getattr(value, part)
+        return value
+
+    def _in_scope(self, request, obj):
+        if obj is None or request.user.is_superuser:
+            return True
+        return staff_departments(request.user).filter(pk=self._department_id(obj)).exists()
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._in_scope(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._in_scope(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._in_scope(request, obj)
+
+
+class FacilityPhotoInline(admin.TabularInline):
+    model = FacilityPhoto
+    extra = 0
+
+
+class FacilityClosureInline(admin.TabularInline):
+    model = Closure
+    fk_name = "facility"
+    fields = ("starts_at", "ends_at", "reason")
+    extra = 0
+
+
+@admin.register(Facility)
+class FacilityAdmin(DepartmentScoped, admin.ModelAdmin):
+    list_display = ("name", "department", "service_area", "address", "is_public")
+    list_filter = ("department", "service_area", "is_public", "step_free_access")
+    search_fields = ("name", "address")
+    prepopulated_fields = {"slug": ("name",)}
+    list_select_related = ("department", "service_area")
+    inlines = [FacilityPhotoInline, FacilityClosureInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_staff(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "department":
+            kwargs["queryset"] = staff_departments(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class BookableHoursInline(admin.TabularInline):
+    model = BookableHours
+    extra = 0
+
+
+class SpaceClosureInline(admin.TabularInline):
+    model = Closure
+    fk_name = "space"
+    fields = ("starts_at", "ends_at", "reason")
+    extra = 0
+
+
+class PriceRuleInline(admin.TabularInline):
+    model = PriceRule
+    extra = 0
+
+
+class SpaceForm(forms.ModelForm):
+    class Meta:
+        model = Space
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        parent, facility = cleaned.get("parent"), cleaned.get("facility")
+        if parent is not None and facility is not None:
+            if parent.facility_id != facility.pk:
+                raise ValidationError({"parent": _("A space can only be part of a space in the same facility.")})
+            ancestor = parent
+            while ancestor is not None:
+                if self.instance.pk and ancestor.pk == self.instance.pk:
+                    raise ValidationError({"parent": _("A space cannot be part of itself.")})
+                ancestor = ancestor.parent
+        return cleaned
+
+
+@admin.register(Space)
+class SpaceAdmin(DepartmentScoped, admin.ModelAdmin):
+    form = SpaceForm
+    department_path = "facility.department_id"
+    list_display = ("name", "facility", "parent", "capacity", "is_shared_use", "requires_approval", "is_bookable")
+    list_filter = ("is_shared_use", "requires_approval", "is_bookable", "facility__service_area")
+    search_fields = ("name", "facility__name")
+    prepopulated_fields = {"slug": ("name",)}
+    list_select_related = ("facility", "parent")
+    filter_horizontal = ("equipment",)
+    inlines = [BookableHoursInline, SpaceClosureInline, PriceRuleInline]
+    fieldsets = (
+        (None, {"fields": ("facility", "parent", "name", "slug", "description", "capacity", "area_m2", "equipment")}),
+        (_("Use"), {"fields": ("is_shared_use", "is_bookable", "requires_approval", "terms")}),
+        (
+            _("Rules"),
+            {
+                "fields": (
+                    "min_minutes",
+                    "max_minutes",
+                    "start_interval_minutes",
+                    "horizon_days",
+                    "buffer_minutes",
+                    "cancellation_hours",
+                )
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_staff(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "facility":
+            kwargs["queryset"] = Facility.objects.for_staff(request.user)
+        if db_field.name == "parent":
+            kwargs["queryset"] = Space.objects.for_staff(request.user).select_related("facility")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Equipment)
+class EquipmentAdmin(admin.ModelAdmin):
+    list_display = ("name",)
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent to the booker by e-mail."),
+    )
+
+
+class WaitingFilter(admin.SimpleListFilter):
+    title = _("approval queue")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", _("Waiting for approval"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.filter(state=Booking.State.REQUESTED)
+        return queryset
+
+
+@admin.register(Booking)
+class BookingAdmin(DepartmentScoped, SimpleHistoryAdmin):
+    department_path = "space.facility.department_id"
+    list_display = ("space", "starts_at", "ends_at", "booker", "association", "state", "price")
+    list_filter = (WaitingFilter, "state", "space__facility")
+    search_fields = ("space__name", "space__facility__name", "booker__email", "association__name", "purpose")
+    date_hierarchy = "starts_at"
+    list_select_related = ("space", "space__facility", "booker", "association")
+    actions = ["approve", "decline", "cancel"]
+    readonly_fields = [f.name for f in Booking._meta.fields]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_staff(request.user)
+
+    def has_add_permission(self, request):
+        return False  # bookings are made through the booking service (the public form)
+
+    def _each(self, request, queryset, call, done_message):
+        done = 0
+        for booking in queryset:
+            try:
+                call(booking)
+                done += 1
+            except ValidationError as exc:
+                self.message_user(request, f"{booking}: {' '.join(exc.messages)}", messages.ERROR)
+        if done:
+            self.message_user(request, done_message(done), messages.SUCCESS)
+
+    @admin.action(description=_("Approve the selected bookings"), permissions=["change"])
+    def approve(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda b: services.booking_approve(booking=b, user=request.user),
+            lambda n: ngettext("%(n)d booking confirmed.", "%(n)d bookings confirmed.", n) % {"n": n},
+        )
+
+    @admin.action(description=_("Cancel the selected bookings"), permissions=["change"])
+    def cancel(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda b: services.booking_cancel(booking=b, user=request.user, by_staff=True),
+            lambda n: ngettext("%(n)d booking cancelled.", "%(n)d bookings cancelled.", n) % {"n": n},
+        )
+
+    @admin.action(description=_("Decline the selected bookings (asks for a reason)"), permissions=["change"])
+    def decline(self, request, queryset):
+        form = DeclineForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            self._each(
+                request,
+                queryset,
+                lambda b: services.booking_decline(booking=b, user=request.user, reason=reason),
+                lambda n: ngettext("%(n)d booking declined.", "%(n)d bookings declined.", n) % {"n": n},
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "facilities/admin/decline_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Decline bookings"),
+                "queryset": queryset,
+                "form": form,
+                "opts": self.model._meta,
+                "action": request.POST.get("action"),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
