@@ -109,7 +109,26 @@ class PriceRuleInline(admin.TabularInline):
 class SpaceForm(forms.ModelForm):
     class Meta:
         model = Space
-        fields = "__all__"
+        fields = [
+            "facility",
+            "parent",
+            "name",
+            "slug",
+            "description",
+            "capacity",
+            "area_m2",
+            "equipment",
+            "is_shared_use",
+            "is_bookable",
+            "requires_approval",
+            "terms",
+            "min_minutes",
+            "max_minutes",
+            "start_interval_minutes",
+            "horizon_days",
+            "buffer_minutes",
+            "cancellation_hours",
+        ]
 
     def clean(self):
         cleaned = super().clean()
