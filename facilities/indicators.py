@@ -1,0 +1,43 @@
+"""The facilities programme indicators (seed 000, "Tilat", Mittarit), computed for a year."""
+
+from django.utils.translation import gettext_lazy as _
+
+from facilities.selectors import utilisation_report, year_range
+from portal.registries import indicator
+
+
+@indicator(
+    "facilities.shared_use_utilisation",
+    label=_("Utilisation of shared-use spaces"),
+    unit="%",
+    description=_(
+        "Booked hours / bookable hours of the shared-use spaces (yhteiskäyttötilat) in the year, "
+        "counted on each atomic space, so a whole hall and its halves are not counted twice."
+    ),
+)
+def shared_use_utilisation(year):
+    return utilisation_report(start=year_range(year)[0], end=year_range(year)[1]).total.utilisation
+
+
+@indicator(
+    "facilities.shared_use_utilisation_by_service_area",
+    label=_("Utilisation of shared-use spaces by service area"),
+    unit="%",
+    description=_("Booked hours / bookable hours of the shared-use spaces in the year, per service area."),
+)
+def shared_use_utilisation_by_service_area(year):
+    report = utilisation_report(start=year_range(year)[0], end=year_range(year)[1])
+    return {
+        (str(area) if area is not None else str(_("No service area"))): figures.utilisation
+        for area, figures in report.service_areas.items()
+    }
+
+
+@indicator(
+    "facilities.association_share",
+    label=_("Associations' share of the use of shared-use spaces"),
+    unit="%",
+    description=_("Hours booked for associations and informal groups / all booked hours of the shared-use spaces."),
+)
+def association_share(year):
+    return utilisation_report(start=year_range(year)[0], end=year_range(year)[1]).total.association_share
