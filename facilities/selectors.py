@@ -146,3 +146,153 @@ def utilisation_report(*, start: dt.date, end: dt.date) -> UtilisationReport:
 
 def year_range(year):
     return dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+
+
+# --- The catalogue ---------------------------------------------------------------------------
+def space_catalogue(*, form):
+    """Bookable spaces matching the catalogue's filters, with what a card shows in three queries.
+
+    "Free at a given time" keeps the spaces whose bookable hours (own, or the enclosing space's)
+    cover the whole time, that are not closed, and none of whose atoms is occupied then.
+    """
+    from django.contrib.postgres.fields.ranges import DateTimeRangeField
+    from django.db.models import Exists, OuterRef, Value
+    from django.db.models.functions import Cast
+
+    from facilities.models import Closure
+    from facilities.services import occupied_range
+
+    spaces = (
+        Space.objects.public()
+        .select_related("facility", "facility__service_area", "parent")
+        .prefetch_related("equipment")
+        .order_by("facility__name", "name")
+    )
+    if not form.is_valid():
+        return spaces.none()
+    data = form.cleaned_data
+    if data.get("service_area"):
+        spaces = spaces.filter(facility__service_area=data["service_area"])
+    if data.get("capacity"):
+        spaces = spaces.filter(capacity__gte=data["capacity"])
+    for equipment in data.get("equipment") or []:
+        spaces = spaces.filter(equipment=equipment)
+    if data.get("step_free"):
+        spaces = spaces.filter(facility__step_free_access=True)
+    if data.get("shared_use"):
+        spaces = spaces.filter(Q(is_shared_use=True) | Q(parent__is_shared_use=True))
+    free_at = form.free_at()
+    if free_at:
+        starts_at, ends_at = free_at
+        local_start, local_end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+        day = local_start.date()
+        covering = BookableHours.objects.filter(
+            weekday=day.weekday(), starts__lte=local_start.time(), ends__gte=local_end.time()
+        ).filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day), Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+        )
+        own_hours = BookableHours.objects.filter(space=OuterRef("pk"))
+        during = Cast(
+            Value(occupied_range(starts_at=starts_at, ends_at=ends_at, buffer_minutes=0)), DateTimeRangeField()
+        )
+        occupied = Occupancy.objects.filter(active=True, during__overlap=during).filter(
+            Q(space=OuterRef("pk")) | Q(space__parent=OuterRef("pk")) | Q(space__parent__parent=OuterRef("pk"))
+        )
+        closed = Closure.objects.filter(starts_at__lt=ends_at, ends_at__gt=starts_at).filter(
+            Q(facility=OuterRef("facility"))
+            | Q(space=OuterRef("pk"))
+            | Q(space=OuterRef("parent"))
+            | Q(space__parent=OuterRef("pk"))
+        )
+        spaces = spaces.filter(
+            Q(Exists(covering.filter(space=OuterRef("pk"))))
+            | (~Exists(own_hours) & Exists(covering.filter(space=OuterRef("parent")))),
+            ~Exists(occupied),
+            ~Exists(closed),
+        )
+    return spaces
+
+
+# --- The week view ---------------------------------------------------------------------------
+FREE, TAKEN, CLOSED, UNAVAILABLE, PAST = "free", "taken", "closed", "unavailable", "past"
+
+
+@dataclass
+class Stretch:
+    """A run of time on one day in one state: "18:00–20:00 taken"."""
+
+    state: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    book_url: str = ""
+
+
+@dataclass
+class WeekDay:
+    date: dt.date
+    stretches: list
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def week_view(*, space, monday: dt.date, now=None) -> list[WeekDay]:
+    """Each day of the week from ``monday``: the bookable hours split into free, taken and
+    closed stretches (times outside the bookable hours are left out). Constant queries."""
+    from facilities.models import Closure
+    from facilities.services import _facility_tree, atomic_space_ids, bookable_hours, related_space_ids
+
+    now = now or timezone.now()
+    week_start = _local_midnight(monday)
+    week_end = _local_midnight(monday + dt.timedelta(days=7))
+    tree = _facility_tree(space)
+    atoms = atomic_space_ids(space, tree=tree)
+    taken = [
+        (row.lower, row.upper)
+        for row in Occupancy.objects.filter(
+            space_id__in=atoms, active=True, during__overlap=(week_start, week_end)
+        ).values_list("during", flat=True)
+    ]
+    closures = list(
+        Closure.objects.filter(starts_at__lt=week_end, ends_at__gt=week_start)
+        .filter(Q(space_id__in=related_space_ids(space, tree=tree)) | Q(facility_id=space.facility_id))
+        .values_list("starts_at", "ends_at")
+    )
+    windows = bookable_hours(space)
+    step = dt.timedelta(minutes=min(max(space.start_interval_minutes, 15), 60))
+    days = []
+    for offset in range(7):
+        day = monday + dt.timedelta(days=offset)
+        stretches = []
+        for window in sorted((w for w in windows if w.applies_on(day)), key=lambda w: w.starts):
+            moment = timezone.make_aware(dt.datetime.combine(day, window.starts))
+            end = timezone.make_aware(dt.datetime.combine(day, window.ends))
+            while moment < end:
+                slot_end = min(moment + step, end)
+                if any(s < slot_end and moment < e for s, e in closures):
+                    state = CLOSED
+                elif any(s < slot_end and moment < e for s, e in taken):
+                    state = TAKEN
+                elif moment < now:
+                    state = PAST
+                else:
+                    state = FREE
+                if stretches and stretches[-1].state == state and stretches[-1].ends_at == moment:
+                    stretches[-1].ends_at = slot_end
+                else:
+                    stretches.append(Stretch(state=state, starts_at=moment, ends_at=slot_end))
+                moment = slot_end
+        days.append(WeekDay(date=day, stretches=stretches))
+    return days
+
+
+def price_table(space):
+    """The space's prices grouped by customer group, for the page shown before booking."""
+    from facilities.models import CustomerGroup
+
+    rules = sorted(space.prices.all(), key=lambda r: (list(CustomerGroup.values).index(r.customer_group), r.days))
+    groups = defaultdict(list)
+    for rule in rules:
+        groups[rule.get_customer_group_display()].append(rule)
+    return list(groups.items())

@@ -5,7 +5,7 @@ from facilities import views
 app_name = "facilities"
 
 urlpatterns = [
-    path("", views.catalogue, name="catalogue"),
+    path("", views.catalogue, name="facility-list"),
     path("bookings/", views.booking_list, name="booking-list"),
     path("bookings/<int:pk>/cancel/", views.booking_cancel, name="booking-cancel"),
     path("bookings/<int:pk>/booking.ics", views.booking_ics, name="booking-ics"),
