@@ -11,6 +11,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
+from django.contrib.postgres.indexes import GistIndex
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -409,6 +410,9 @@ class Occupancy(models.Model):
             ),
             models.UniqueConstraint(fields=["booking", "space"], name="occupancy_one_per_booking_and_space"),
         ]
+        # "What is taken at this time, in any space" (the free-at-a-time search): the exclusion
+        # constraint's index leads with the space, so the time alone gets its own.
+        indexes = [GistIndex(fields=["during"], condition=Q(active=True), name="occupancy_active_during")]
 
     def __str__(self):
         return f"{self.space_id} {self.during}"

@@ -155,12 +155,7 @@ def space_catalogue(*, form):
     "Free at a given time" keeps the spaces whose bookable hours (own, or the enclosing space's)
     cover the whole time, that are not closed, and none of whose atoms is occupied then.
     """
-    from django.contrib.postgres.fields.ranges import DateTimeRangeField
-    from django.db.models import Exists, OuterRef, Value
-    from django.db.models.functions import Cast
-
-    from facilities.models import Closure
-    from facilities.services import occupied_range
+    from django.db.models import Exists, OuterRef
 
     spaces = (
         Space.objects.public()
@@ -192,25 +187,41 @@ def space_catalogue(*, form):
             Q(valid_from__isnull=True) | Q(valid_from__lte=day), Q(valid_until__isnull=True) | Q(valid_until__gte=day)
         )
         own_hours = BookableHours.objects.filter(space=OuterRef("pk"))
-        during = Cast(
-            Value(occupied_range(starts_at=starts_at, ends_at=ends_at, buffer_minutes=0)), DateTimeRangeField()
-        )
-        occupied = Occupancy.objects.filter(active=True, during__overlap=during).filter(
-            Q(space=OuterRef("pk")) | Q(space__parent=OuterRef("pk")) | Q(space__parent__parent=OuterRef("pk"))
-        )
-        closed = Closure.objects.filter(starts_at__lt=ends_at, ends_at__gt=starts_at).filter(
-            Q(facility=OuterRef("facility"))
-            | Q(space=OuterRef("pk"))
-            | Q(space=OuterRef("parent"))
-            | Q(space__parent=OuterRef("pk"))
-        )
+        blocked = _blocked_space_ids(starts_at, ends_at)
         spaces = spaces.filter(
             Q(Exists(covering.filter(space=OuterRef("pk"))))
             | (~Exists(own_hours) & Exists(covering.filter(space=OuterRef("parent")))),
-            ~Exists(occupied),
-            ~Exists(closed),
-        )
+        ).exclude(pk__in=blocked)
     return spaces
+
+
+def _blocked_space_ids(starts_at, ends_at) -> set[int]:
+    """Spaces that cannot be booked then: an atom occupied or closed, and every space it is part
+    of or that is part of it; and every space of a closed facility. Three small queries."""
+    from facilities.models import Closure
+    from facilities.services import occupied_range
+
+    during = occupied_range(starts_at=starts_at, ends_at=ends_at, buffer_minutes=0)
+    occupied = set(Occupancy.objects.filter(active=True, during__overlap=during).values_list("space_id", flat=True))
+    closures = list(
+        Closure.objects.filter(starts_at__lt=ends_at, ends_at__gt=starts_at).values_list("space_id", "facility_id")
+    )
+    closed_spaces = {space_id for space_id, _ in closures if space_id}
+    closed_facilities = {facility_id for _, facility_id in closures if facility_id}
+    seeds = occupied | closed_spaces
+    if not seeds and not closed_facilities:
+        return set()
+    # Up and down the tree (two levels, as a hall has halves): parents and grandparents of the
+    # seeds, and (for a closed whole) its children.
+    rows = Space.objects.filter(
+        Q(pk__in=seeds)
+        | Q(children__in=seeds)
+        | Q(children__children__in=seeds)
+        | Q(parent__in=closed_spaces)
+        | Q(parent__parent__in=closed_spaces)
+        | Q(facility_id__in=closed_facilities)
+    ).values_list("pk", flat=True)
+    return set(rows)
 
 
 # --- The week view ---------------------------------------------------------------------------

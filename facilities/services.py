@@ -281,7 +281,11 @@ def booking_create(
 
     atoms = atomic_space_ids(space, tree=tree)
     during = occupied_range(starts_at=starts_at, ends_at=ends_at, buffer_minutes=space.buffer_minutes)
-    # Lock the atoms in a stable order: a whole-hall booking and a half booking queue here.
+    # A time already taken is refused before waiting for any lock (most attempts under contention).
+    if overlaps(atoms, during):
+        _fail("starts_at", TAKEN)
+    # Lock the atoms in a stable order: a whole-hall booking and a half booking queue here;
+    # then look again, as the one before us in the queue may have just taken the time.
     list(Space.objects.select_for_update().filter(pk__in=atoms).order_by("pk").values_list("pk", flat=True))
     if overlaps(atoms, during):
         _fail("starts_at", TAKEN)
