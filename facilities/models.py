@@ -361,6 +361,14 @@ class Booking(Audited):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    series = models.ForeignKey(
+        "BookingSeries",
+        verbose_name=_("series"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bookings",
+    )
 
     objects = BookingQuerySet.as_manager()
 
@@ -416,3 +424,166 @@ class Occupancy(models.Model):
 
     def __str__(self):
         return f"{self.space_id} {self.during}"
+
+
+# --- Seasonal rounds (vuorojako) -------------------------------------------------------------
+class SeasonRound(Stamped):
+    """A round for recurring weekly use of spaces in a season, with published allocation principles."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open for applications")
+        ALLOCATING = "allocating", _("Being allocated")
+        PUBLISHED = "published", _("Results published")
+
+    name = models.CharField(_("name"), max_length=200)
+    department = models.ForeignKey(
+        "portal.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="season_rounds"
+    )
+    spaces = models.ManyToManyField(Space, verbose_name=_("spaces"), related_name="season_rounds")
+    season_starts = models.DateField(_("season starts"))
+    season_ends = models.DateField(_("season ends"))
+    applications_open = models.DateTimeField(_("applications open"))
+    applications_close = models.DateTimeField(_("applications close"))
+    principles = models.TextField(
+        _("allocation principles"),
+        help_text=_("Published with the round: how slots are allocated when applications collide."),
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    allocation_report = models.JSONField(
+        _("allocation report"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("The last assisted allocation's conflicts and fairness summary."),
+    )
+
+    class Meta:
+        ordering = ["-season_starts", "name"]
+        verbose_name = _("seasonal round")
+        verbose_name_plural = _("seasonal rounds")
+        constraints = [
+            models.CheckConstraint(condition=Q(season_ends__gt=F("season_starts")), name="seasonround_season_order"),
+            models.CheckConstraint(
+                condition=Q(applications_close__gt=F("applications_open")), name="seasonround_application_order"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class SeasonApplication(Audited):
+    """An association's application for weekly slots: ranked alternatives, group size, age group, purpose."""
+
+    round = models.ForeignKey(
+        SeasonRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="applications"
+    )
+    association = models.ForeignKey(
+        "associations.Association",
+        verbose_name=_("association"),
+        on_delete=models.PROTECT,
+        related_name="season_applications",
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("applicant"), on_delete=models.PROTECT, related_name="+"
+    )
+    purpose = models.CharField(_("purpose"), max_length=300)
+    age_group = models.ForeignKey(
+        "portal.AgeGroup", verbose_name=_("age group"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    group_size = models.PositiveIntegerField(_("group size"))
+    slots_wanted = models.PositiveSmallIntegerField(
+        _("weekly slots wanted"), default=1, help_text=_("How many of the alternatives below the group needs a week.")
+    )
+
+    class Meta:
+        ordering = ["round", "created_at", "pk"]
+        verbose_name = _("seasonal application")
+        verbose_name_plural = _("seasonal applications")
+        constraints = [
+            models.CheckConstraint(condition=Q(group_size__gt=0), name="seasonapplication_group_size_positive"),
+            models.CheckConstraint(condition=Q(slots_wanted__gt=0), name="seasonapplication_slots_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.association}: {self.purpose}"
+
+
+class SeasonSlotRequest(models.Model):
+    """One alternative weekly slot in an application; rank 1 is the first choice."""
+
+    application = models.ForeignKey(
+        SeasonApplication, verbose_name=_("application"), on_delete=models.CASCADE, related_name="slots"
+    )
+    rank = models.PositiveSmallIntegerField(_("rank"), default=1)
+    space = models.ForeignKey(Space, verbose_name=_("space"), on_delete=models.PROTECT, related_name="+")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=WEEKDAYS)
+    starts = models.TimeField(_("from"))
+    ends = models.TimeField(_("until"))
+
+    class Meta:
+        ordering = ["application", "rank", "pk"]
+        verbose_name = _("requested slot")
+        verbose_name_plural = _("requested slots")
+        constraints = [models.CheckConstraint(condition=Q(ends__gt=F("starts")), name="seasonslot_ends_after_starts")]
+
+    def __str__(self):
+        return f"{self.rank}. {self.space} {self.get_weekday_display()} {self.starts:%H:%M}–{self.ends:%H:%M}"
+
+
+class SeasonAllocation(Stamped):
+    """A weekly slot given to an application: proposed by the assisted allocation, adjusted by
+    staff, and on publication turned into a booking series."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        PUBLISHED = "published", _("Published")
+
+    round = models.ForeignKey(
+        SeasonRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="allocations"
+    )
+    application = models.ForeignKey(
+        SeasonApplication, verbose_name=_("application"), on_delete=models.CASCADE, related_name="allocations"
+    )
+    space = models.ForeignKey(Space, verbose_name=_("space"), on_delete=models.PROTECT, related_name="+")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=WEEKDAYS)
+    starts = models.TimeField(_("from"))
+    ends = models.TimeField(_("until"))
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PROPOSED)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["round", "weekday", "starts", "space"]
+        verbose_name = _("allocation")
+        verbose_name_plural = _("allocations")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends__gt=F("starts")), name="seasonallocation_ends_after_starts")
+        ]
+
+    def __str__(self):
+        return f"{self.application} – {self.space} {self.get_weekday_display()} {self.starts:%H:%M}–{self.ends:%H:%M}"
+
+    @property
+    def hours(self):
+        return (
+            dt.datetime.combine(dt.date.min, self.ends) - dt.datetime.combine(dt.date.min, self.starts)
+        ) / dt.timedelta(hours=1)
+
+
+class BookingSeries(Stamped):
+    """The weekly bookings of a published allocation. Dates that could not be booked are kept
+    with the reason (``skipped``: [{"date", "reason"}]) so staff can re-add them later."""
+
+    allocation = models.OneToOneField(
+        SeasonAllocation, verbose_name=_("allocation"), on_delete=models.PROTECT, related_name="series"
+    )
+    skipped = models.JSONField(_("skipped dates"), default=list, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("booking series")
+        verbose_name_plural = _("booking series")
+
+    def __str__(self):
+        return str(self.allocation)

@@ -403,3 +403,275 @@ def booking_cancel(*, booking, user, now=None, by_staff=False) -> Booking:
     booking.occupancies.update(active=False)
     _notify_booker(booking, "booking-cancelled")
     return booking
+
+
+# --- Seasonal rounds (vuorojako) ----------------------------------------------------------------
+YOUTH_FIRST = _("children and young people first")
+EARLIER_APPLICATION = _("earlier application")
+NOT_IN_ROUND = _("The space is not part of this round.")
+GROUP_TOO_LARGE = _("The group is larger than the space holds.")
+OUTSIDE_SEASON_HOURS = _("The time is outside the space's bookable hours in the season.")
+SLOT_TAKEN_BY = _("Overlaps the slot given to %(association)s, which comes first by the principles (%(why)s).")
+ROUND_PUBLISHED = _("The results of this round are already published.")
+SKIPPED_PAST = _("The date had passed when the results were published.")
+SERIES_CANCELLED = _("This series has already been cancelled.")
+YOUTH_MAX_AGE = 18
+
+
+def _is_youth(application):
+    age_group = application.age_group
+    return age_group is not None and age_group.min_age is not None and age_group.min_age < YOUTH_MAX_AGE
+
+
+def allocation_priority(application):
+    """The published principles as an order: children's and young people's groups first, then
+    the earlier application. Slots are handed out one per application per pass, in this order."""
+    return (0 if _is_youth(application) else 1, application.created_at, application.pk)
+
+
+def _minutes(time_value):
+    return time_value.hour * 60 + time_value.minute
+
+
+def _slot_hours(starts, ends):
+    return (_minutes(ends) - _minutes(starts)) / 60
+
+
+def _season_windows_cover(windows, *, weekday, starts, ends, season_starts, season_ends):
+    for window in windows:
+        if window.weekday != weekday or not (window.starts <= starts and ends <= window.ends):
+            continue
+        if window.valid_until is not None and window.valid_until < season_starts:
+            continue
+        if window.valid_from is not None and window.valid_from > season_ends:
+            continue
+        return True
+    return False
+
+
+@transaction.atomic
+def season_propose(*, round, user):
+    """Assisted allocation: propose weekly slots by the published principles, and record every
+    conflict with its reason and a fairness summary (hours per association and age group against
+    what they asked). Replaces the previous proposal; staff adjust the allocations afterwards."""
+    from facilities.models import SeasonAllocation, SeasonApplication, SeasonRound
+
+    round = SeasonRound.objects.select_for_update().get(pk=round.pk)
+    if round.state == SeasonRound.State.PUBLISHED:
+        raise ValidationError(ROUND_PUBLISHED)
+    round.allocations.filter(state=SeasonAllocation.State.PROPOSED).delete()
+    round_space_ids = set(round.spaces.values_list("pk", flat=True))
+    applications = sorted(
+        SeasonApplication.objects.filter(round=round)
+        .select_related("association", "age_group")
+        .prefetch_related("slots__space__hours", "slots__space__parent__hours"),
+        key=allocation_priority,
+    )
+    trees, taken, given, conflicts = {}, [], defaultdict(list), []
+    pending = {app.pk: sorted(app.slots.all(), key=lambda s: (s.rank, s.pk)) for app in applications}
+
+    def atoms_of(space):
+        if space.facility_id not in trees:
+            trees[space.facility_id] = _facility_tree(space)
+        return set(atomic_space_ids(space, tree=trees[space.facility_id]))
+
+    def problem(app, request):
+        space = request.space
+        if space.pk not in round_space_ids:
+            return str(NOT_IN_ROUND)
+        if app.group_size > space.capacity:
+            return str(GROUP_TOO_LARGE)
+        windows = list(space.hours.all()) or (list(space.parent.hours.all()) if space.parent else [])
+        if not _season_windows_cover(
+            windows,
+            weekday=request.weekday,
+            starts=request.starts,
+            ends=request.ends,
+            season_starts=round.season_starts,
+            season_ends=round.season_ends,
+        ):
+            return str(OUTSIDE_SEASON_HOURS)
+        atoms = atoms_of(space)
+        for other_atoms, weekday, starts, ends, other in taken:
+            if weekday == request.weekday and atoms & other_atoms and starts < request.ends and request.starts < ends:
+                why = YOUTH_FIRST if _is_youth(other) and not _is_youth(app) else EARLIER_APPLICATION
+                return str(SLOT_TAKEN_BY % {"association": other.association.name, "why": why})
+        return ""
+
+    progress = True
+    while progress:
+        progress = False
+        for app in applications:
+            if len(given[app.pk]) >= app.slots_wanted:
+                continue
+            while pending[app.pk]:
+                request = pending[app.pk].pop(0)
+                reason = problem(app, request)
+                if reason:
+                    conflicts.append(
+                        {
+                            "application": app.pk,
+                            "association": app.association.name,
+                            "slot": str(request),
+                            "reason": reason,
+                        }
+                    )
+                    continue
+                allocation = SeasonAllocation.objects.create(
+                    round=round,
+                    application=app,
+                    space=request.space,
+                    weekday=request.weekday,
+                    starts=request.starts,
+                    ends=request.ends,
+                    created_by=user,
+                    note=str(request),
+                )
+                taken.append((atoms_of(request.space), request.weekday, request.starts, request.ends, app))
+                given[app.pk].append(allocation)
+                progress = True
+                break
+
+    by_association, by_age_group = {}, {}
+    for app in applications:
+        slots = sorted(app.slots.all(), key=lambda s: (s.rank, s.pk))
+        asked = app.slots_wanted * (_slot_hours(slots[0].starts, slots[0].ends) if slots else 0)
+        got = sum(_slot_hours(a.starts, a.ends) for a in given[app.pk])
+        for key, table in ((app.association.name, by_association), (str(app.age_group or "–"), by_age_group)):
+            row = table.setdefault(key, {"asked_hours": 0.0, "given_hours": 0.0})
+            row["asked_hours"] += asked
+            row["given_hours"] += got
+    round.allocation_report = {
+        "proposed_at": timezone.now().isoformat(),
+        "principles": [str(YOUTH_FIRST), str(EARLIER_APPLICATION)],
+        "conflicts": conflicts,
+        "fairness": {"associations": by_association, "age_groups": by_age_group},
+    }
+    round.state = SeasonRound.State.ALLOCATING
+    round.save(update_fields=["allocation_report", "state", "updated_at"])
+    return round
+
+
+def _series_dates(round, weekday):
+    day = round.season_starts + dt.timedelta(days=(weekday - round.season_starts.weekday()) % 7)
+    while day <= round.season_ends:
+        yield day
+        day += dt.timedelta(days=7)
+
+
+@transaction.atomic
+def season_publish(*, round, user, now=None):
+    """Publish the results: each allocation becomes a booking series of confirmed weekly bookings.
+
+    A date that cannot be booked (closed, already taken, passed) is skipped and kept on the
+    series with the reason. The applicants are e-mailed their slots.
+    """
+    from facilities.models import BookingSeries, SeasonAllocation, SeasonRound
+
+    now = now or timezone.now()
+    round = SeasonRound.objects.select_for_update().get(pk=round.pk)
+    if round.state == SeasonRound.State.PUBLISHED:
+        raise ValidationError(ROUND_PUBLISHED)
+    allocations = list(
+        round.allocations.filter(state=SeasonAllocation.State.PROPOSED).select_related(
+            "space", "space__facility", "application", "application__association", "application__applicant"
+        )
+    )
+    for allocation in sorted(allocations, key=lambda a: a.space_id):
+        series = BookingSeries.objects.create(allocation=allocation, created_by=user)
+        skipped = []
+        for day in _series_dates(round, allocation.weekday):
+            starts_at = timezone.make_aware(dt.datetime.combine(day, allocation.starts))
+            ends_at = timezone.make_aware(dt.datetime.combine(day, allocation.ends))
+            reason = _book_series_date(
+                series=series, allocation=allocation, starts_at=starts_at, ends_at=ends_at, now=now
+            )
+            if reason:
+                skipped.append({"date": day.isoformat(), "reason": str(reason)})
+        series.skipped = skipped
+        series.save(update_fields=["skipped", "updated_at"])
+        allocation.state = SeasonAllocation.State.PUBLISHED
+        allocation.save(update_fields=["state", "updated_at"])
+        application = allocation.application
+        notify(
+            key=f"season-allocation-{allocation.pk}-published",
+            to=application.applicant.email,
+            template="season-allocated",
+            context={
+                "round": round,
+                "allocation": allocation,
+                "series": series,
+                "url": _absolute(reverse("facilities:booking-list")),
+            },
+            language=_language(),
+        )
+    round.state = SeasonRound.State.PUBLISHED
+    round.save(update_fields=["state", "updated_at"])
+    return round
+
+
+def _book_series_date(*, series, allocation, starts_at, ends_at, now):
+    """Book one date of a series; returns the reason when the date is skipped, else ''."""
+    space = allocation.space
+    application = allocation.application
+    if starts_at < now:
+        return SKIPPED_PAST
+    tree = _facility_tree(space)
+    closed = Closure.objects.filter(starts_at__lt=ends_at, ends_at__gt=starts_at).filter(
+        Q(space_id__in=related_space_ids(space, tree=tree)) | Q(facility_id=space.facility_id)
+    )
+    if closed.exists():
+        return CLOSED
+    atoms = atomic_space_ids(space, tree=tree)
+    during = occupied_range(starts_at=starts_at, ends_at=ends_at, buffer_minutes=space.buffer_minutes)
+    list(Space.objects.select_for_update().filter(pk__in=atoms).order_by("pk").values_list("pk", flat=True))
+    if overlaps(atoms, during):
+        return TAKEN
+    customer_group = customer_group_for(application.association)
+    quote = price_quote(space=space, customer_group=customer_group, starts_at=starts_at, ends_at=ends_at)
+    booking = Booking.objects.create(
+        space=space,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        booker=application.applicant,
+        association=application.association,
+        customer_group=customer_group,
+        purpose=application.purpose,
+        age_group=application.age_group,
+        attendees=application.group_size,
+        state=Booking.State.CONFIRMED,
+        price=quote.total,
+        terms=terms_snapshot(space, quote, customer_group),
+        series=series,
+        created_by=series.created_by,
+    )
+    try:
+        with transaction.atomic():
+            Occupancy.objects.bulk_create(
+                [Occupancy(booking=booking, space_id=atom, during=during, active=True) for atom in atoms]
+            )
+    except IntegrityError as exc:
+        if not _is_overlap_violation(exc):
+            raise
+        booking.delete()
+        return TAKEN
+    return ""
+
+
+@transaction.atomic
+def series_cancel(*, series, user, now=None):
+    """Cancel a whole series at once: every coming booking of it frees its time."""
+    from facilities.models import BookingSeries
+
+    now = now or timezone.now()
+    series = BookingSeries.objects.select_for_update().get(pk=series.pk)
+    if series.cancelled_at is not None:
+        raise ValidationError(SERIES_CANCELLED)
+    coming = Booking.objects.select_for_update().filter(
+        series=series, starts_at__gte=now, state__in=Booking.ACTIVE_STATES
+    )
+    Occupancy.objects.filter(booking__in=coming).update(active=False)
+    cancelled = coming.update(state=Booking.State.CANCELLED, cancelled_at=now)
+    series.cancelled_at = now
+    series.save(update_fields=["cancelled_at", "updated_at"])
+    return cancelled
