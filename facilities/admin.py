@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -17,11 +18,16 @@ from facilities import services
 from facilities.models import (
     BookableHours,
     Booking,
+    BookingSeries,
     Closure,
     Equipment,
     Facility,
     FacilityPhoto,
     PriceRule,
+    SeasonAllocation,
+    SeasonApplication,
+    SeasonRound,
+    SeasonSlotRequest,
     Space,
 )
 from portal.models import Department
@@ -284,3 +290,145 @@ class BookingAdmin(DepartmentScoped, SimpleHistoryAdmin):
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             },
         )
+
+
+# --- Seasonal rounds ---------------------------------------------------------------------------
+class SeasonSlotRequestInline(admin.TabularInline):
+    model = SeasonSlotRequest
+    extra = 0
+
+
+@admin.register(SeasonApplication)
+class SeasonApplicationAdmin(DepartmentScoped, SimpleHistoryAdmin):
+    department_path = "round.department_id"
+    list_display = ("association", "round", "purpose", "age_group", "group_size", "slots_wanted", "created_at")
+    list_filter = ("round", "age_group")
+    search_fields = ("association__name", "purpose")
+    list_select_related = ("association", "round", "age_group")
+    autocomplete_fields = ("association",)
+    inlines = [SeasonSlotRequestInline]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(round__department__in=staff_departments(request.user))
+
+
+class SeasonAllocationInline(admin.TabularInline):
+    model = SeasonAllocation
+    fields = ("application", "space", "weekday", "starts", "ends", "state", "note")
+    readonly_fields = ("state",)
+    extra = 0
+
+
+@admin.register(SeasonRound)
+class SeasonRoundAdmin(DepartmentScoped, admin.ModelAdmin):
+    list_display = ("name", "department", "season_starts", "season_ends", "applications_close", "state")
+    list_filter = ("state", "department")
+    filter_horizontal = ("spaces",)
+    readonly_fields = ("report",)
+    inlines = [SeasonAllocationInline]
+    actions = ["propose", "publish"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(department__in=staff_departments(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "department":
+            kwargs["queryset"] = staff_departments(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "spaces":
+            kwargs["queryset"] = Space.objects.for_staff(request.user).select_related("facility")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description=_("conflicts and fairness of the last proposal"))
+    def report(self, obj):
+        report = obj.allocation_report or {}
+        if not report:
+            return _("No proposal yet: use the action “Propose an allocation”.")
+        conflicts = format_html_join(
+            "",
+            "<li>{}: {} – {}</li>",
+            ((c["association"], c["slot"], c["reason"]) for c in report.get("conflicts", [])),
+        )
+        fairness = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (name, row["asked_hours"], row["given_hours"])
+                for table in ("associations", "age_groups")
+                for name, row in report.get("fairness", {}).get(table, {}).items()
+            ),
+        )
+        return format_html(
+            "<p>{}</p><ul>{}</ul><table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("Conflicts"),
+            conflicts or format_html("<li>{}</li>", _("None")),
+            _("Association or age group"),
+            _("Hours a week asked"),
+            _("Hours a week given"),
+            fairness,
+        )
+
+    @admin.action(description=_("Propose an allocation by the published principles"), permissions=["change"])
+    def propose(self, request, queryset):
+        for season in queryset:
+            try:
+                services.season_propose(round=season, user=request.user)
+                self.message_user(request, _("%(round)s: allocation proposed.") % {"round": season}, messages.SUCCESS)
+            except ValidationError as exc:
+                self.message_user(request, f"{season}: {' '.join(exc.messages)}", messages.ERROR)
+
+    @admin.action(description=_("Publish the results as booking series"), permissions=["change"])
+    def publish(self, request, queryset):
+        for season in queryset:
+            try:
+                services.season_publish(round=season, user=request.user)
+                self.message_user(request, _("%(round)s: results published.") % {"round": season}, messages.SUCCESS)
+            except ValidationError as exc:
+                self.message_user(request, f"{season}: {' '.join(exc.messages)}", messages.ERROR)
+
+
+@admin.register(BookingSeries)
+class BookingSeriesAdmin(DepartmentScoped, admin.ModelAdmin):
+    department_path = "allocation.round.department_id"
+    list_display = ("allocation", "skipped_count", "cancelled_at")
+    readonly_fields = ("allocation", "skipped_dates", "cancelled_at")
+    fields = ("allocation", "skipped_dates", "cancelled_at")
+    actions = ["cancel_series"]
+
+    def get_queryset(self, request):
+        queryset = (
+            super()
+            .get_queryset(request)
+            .select_related("allocation__application__association", "allocation__space__facility")
+        )
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(allocation__round__department__in=staff_departments(request.user))
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("skipped dates"))
+    def skipped_count(self, obj):
+        return len(obj.skipped)
+
+    @admin.display(description=_("skipped dates and reasons"))
+    def skipped_dates(self, obj):
+        return format_html_join("", "<li>{}: {}</li>", ((s["date"], s["reason"]) for s in obj.skipped)) or "–"
+
+    @admin.action(description=_("Cancel the selected series (every coming booking)"), permissions=["change"])
+    def cancel_series(self, request, queryset):
+        for series in queryset:
+            try:
+                n = services.series_cancel(series=series, user=request.user)
+                self.message_user(request, _("%(n)d bookings cancelled.") % {"n": n}, messages.SUCCESS)
+            except ValidationError as exc:
+                self.message_user(request, f"{series}: {' '.join(exc.messages)}", messages.ERROR)

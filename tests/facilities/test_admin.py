@@ -112,3 +112,69 @@ def test_a_space_cannot_be_part_of_a_space_in_another_facility(client_for, super
 @pytest.mark.parametrize("path", ["facility/", "space/", "booking/", "equipment/", "booking/?queue=waiting"])
 def test_admin_lists_open_for_a_superuser(client_for, superuser, waiting, path):
     assert client_for(superuser).get(f"/admin/facilities/{path}").status_code == 200
+
+
+def test_staff_propose_and_publish_a_seasonal_round_in_the_admin(client_for, facility_staff, department, half_a):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from facilities.models import BookingSeries, SeasonApplication, SeasonRound, SeasonSlotRequest
+    from tests.facilities.conftest import next_weekday
+    from tests.factories import AssociationFactory
+
+    starts = next_weekday(0, at_least_days=7)
+    season = SeasonRound.objects.create(
+        name="Syyskausi",
+        department=department,
+        season_starts=starts,
+        season_ends=starts + dt.timedelta(days=13),
+        applications_open=timezone.now() - dt.timedelta(days=3),
+        applications_close=timezone.now() - dt.timedelta(days=1),
+        principles="Lapset ja nuoret ensin.",
+    )
+    season.spaces.set([half_a])
+    application = SeasonApplication.objects.create(
+        round=season, association=AssociationFactory(), applicant=facility_staff, purpose="Harjoitus", group_size=10
+    )
+    SeasonSlotRequest.objects.create(
+        application=application, space=half_a, weekday=1, starts=dt.time(18), ends=dt.time(20)
+    )
+    client = client_for(facility_staff)
+    client.post("/admin/facilities/seasonround/", {"action": "propose", "_selected_action": [season.pk]})
+    page = client.get(f"/admin/facilities/seasonround/{season.pk}/change/").content.decode()
+    assert "Hours a week asked" in page
+    client.post("/admin/facilities/seasonround/", {"action": "publish", "_selected_action": [season.pk]})
+    season.refresh_from_db()
+    assert season.state == "published"
+    assert BookingSeries.objects.get().bookings.count() == 2
+    assert client.get("/admin/facilities/bookingseries/").status_code == 200
+    assert client.get("/admin/facilities/seasonapplication/").status_code == 200
+
+
+def test_seasonal_rounds_show_on_the_annual_clocks_calendar(department):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from facilities.models import SeasonRound
+    from portal.registries import calendar_items
+
+    now = timezone.now()
+    SeasonRound.objects.create(
+        name="Kevätkausi",
+        department=department,
+        season_starts=timezone.localdate() + dt.timedelta(days=60),
+        season_ends=timezone.localdate() + dt.timedelta(days=150),
+        applications_open=now,
+        applications_close=now + dt.timedelta(days=14),
+        principles="Periaatteet",
+        state="open",
+    )
+    from django.utils import translation
+
+    with translation.override("en"):
+        items = calendar_items(
+            timezone.localdate(), timezone.localdate() + dt.timedelta(days=30), sources=["facilities.season_rounds"]
+        )
+        assert [item.title for item in items] == ["Applications for weekly slots: Kevätkausi"]
