@@ -98,3 +98,55 @@ class BookingForm(forms.Form):
             timezone.make_aware(dt.datetime.combine(day, self.cleaned_data["starts"])),
             timezone.make_aware(dt.datetime.combine(end_day, self.cleaned_data["ends"])),
         )
+
+
+ALTERNATIVES = 3
+
+
+class SeasonApplicationForm(forms.Form):
+    """Apply for weekly slots: up to three ranked alternatives (space, weekday, times)."""
+
+    association = forms.ModelChoiceField(label=_("Association"), queryset=Association.objects.none())
+    purpose = forms.CharField(label=_("Purpose"), max_length=300)
+    age_group = forms.ModelChoiceField(
+        label=_("Age group"), queryset=AgeGroup.objects.all(), required=False, empty_label=_("All ages or mixed")
+    )
+    group_size = forms.IntegerField(label=_("Group size"), min_value=1, max_value=10000)
+    slots_wanted = forms.IntegerField(label=_("Weekly slots needed"), min_value=1, max_value=ALTERNATIVES, initial=1)
+
+    def __init__(self, *args, user, round, **kwargs):
+        from facilities.models import WEEKDAYS
+
+        super().__init__(*args, **kwargs)
+        self.fields["association"].queryset = Association.objects.represented_by(user).order_by("name")
+        spaces = round.spaces.select_related("facility").order_by("facility__name", "name")
+        for n in range(1, ALTERNATIVES + 1):
+            required = n == 1
+            self.fields[f"space_{n}"] = forms.ModelChoiceField(
+                label=_("Choice %(n)d: space") % {"n": n}, queryset=spaces, required=required
+            )
+            self.fields[f"weekday_{n}"] = forms.TypedChoiceField(
+                label=_("Choice %(n)d: weekday") % {"n": n},
+                choices=[("", "—"), *WEEKDAYS],
+                coerce=int,
+                required=required,
+            )
+            self.fields[f"starts_{n}"] = forms.TimeField(
+                label=_("Choice %(n)d: from") % {"n": n},
+                required=required,
+                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            )
+            self.fields[f"ends_{n}"] = forms.TimeField(
+                label=_("Choice %(n)d: until") % {"n": n},
+                required=required,
+                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            )
+
+    def slots(self):
+        slots = []
+        for n in range(1, ALTERNATIVES + 1):
+            parts = [self.cleaned_data.get(f"{name}_{n}") for name in ("space", "weekday", "starts", "ends")]
+            if all(part not in (None, "") for part in parts):
+                space, weekday, starts, ends = parts
+                slots.append({"space": space, "weekday": weekday, "starts": starts, "ends": ends})
+        return slots

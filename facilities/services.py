@@ -675,3 +675,58 @@ def series_cancel(*, series, user, now=None):
     series.cancelled_at = now
     series.save(update_fields=["cancelled_at", "updated_at"])
     return cancelled
+
+
+ROUND_NOT_OPEN = _("This round is not open for applications now.")
+NO_SLOTS = _("Give at least one weekly slot you could use.")
+
+
+@transaction.atomic
+def season_apply(*, round, applicant, association, purpose, age_group, group_size, slots_wanted, slots, now=None):
+    """An association applies for weekly slots in an open round. ``slots`` are the ranked
+    alternatives: dicts with space, weekday, starts, ends (rank by order)."""
+    from facilities.models import SeasonApplication, SeasonRound, SeasonSlotRequest
+
+    now = now or timezone.now()
+    round = SeasonRound.objects.select_for_update().get(pk=round.pk)
+    if round.state != SeasonRound.State.OPEN or not (round.applications_open <= now < round.applications_close):
+        raise ValidationError(ROUND_NOT_OPEN)
+    if association is None or not Association.objects.represented_by(applicant).filter(pk=association.pk).exists():
+        _fail("association", NOT_REPRESENTATIVE)
+    purpose = (purpose or "").strip()
+    if not purpose:
+        _fail("purpose", PURPOSE_REQUIRED)
+    if not slots:
+        raise ValidationError(NO_SLOTS)
+    round_spaces = set(round.spaces.values_list("pk", flat=True))
+    for slot in slots:
+        if slot["space"].pk not in round_spaces:
+            raise ValidationError(NOT_IN_ROUND)
+        if slot["ends"] <= slot["starts"]:
+            raise ValidationError(END_BEFORE_START)
+    application = SeasonApplication(
+        round=round,
+        association=association,
+        applicant=applicant,
+        purpose=purpose,
+        age_group=age_group,
+        group_size=group_size,
+        slots_wanted=slots_wanted,
+        created_by=applicant,
+    )
+    application._history_user = applicant
+    application.save()
+    SeasonSlotRequest.objects.bulk_create(
+        [
+            SeasonSlotRequest(
+                application=application,
+                rank=rank,
+                space=slot["space"],
+                weekday=slot["weekday"],
+                starts=slot["starts"],
+                ends=slot["ends"],
+            )
+            for rank, slot in enumerate(slots, start=1)
+        ]
+    )
+    return application

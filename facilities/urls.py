@@ -12,4 +12,6 @@ urlpatterns = [
     path("spaces/<slug:slug>/", views.space_detail, name="space-detail"),
     path("spaces/<slug:slug>/book/", views.booking_create, name="booking-create"),
     path("spaces/<slug:slug>/calendar.ics", views.space_ics, name="space-ics"),
+    path("rounds/", views.round_list, name="round-list"),
+    path("rounds/<int:pk>/apply/", views.round_apply, name="round-apply"),
 ]

@@ -6,8 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -15,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from associations.acting import acting_association
+from associations.models import Association
 from facilities import selectors, services
-from facilities.forms import BookingForm, CatalogueFilterForm
+from facilities.forms import BookingForm, CatalogueFilterForm, SeasonApplicationForm
 from facilities.ical import booking_calendar, space_calendar
-from facilities.models import Booking
+from facilities.models import Booking, SeasonAllocation, SeasonApplication, SeasonRound
 from facilities.permissions import own_booking, public_space
 
 PAGE_SIZE = 20
@@ -161,6 +163,19 @@ def booking_list(request):
     )
     upcoming = list(bookings.filter(ends_at__gte=now).order_by("starts_at"))
     past = list(bookings.filter(ends_at__lt=now).order_by("-starts_at")[:50])
+    applications = list(
+        SeasonApplication.objects.filter(association__in=Association.objects.represented_by(request.user))
+        .select_related("round", "association")
+        .prefetch_related(
+            Prefetch(
+                "allocations",
+                queryset=SeasonAllocation.objects.filter(state=SeasonAllocation.State.PUBLISHED).select_related(
+                    "space"
+                ),
+            )
+        )
+        .order_by("-created_at")[:20]
+    )
     for booking in upcoming:
         booking.can_cancel = booking.is_active and now <= services.cancellation_deadline(booking)
         booking.deadline = services.cancellation_deadline(booking)
@@ -170,6 +185,7 @@ def booking_list(request):
         {
             "upcoming": upcoming,
             "past": past,
+            "applications": applications,
             "breadcrumbs": [(_("Facilities"), reverse("facilities:facility-list")), (_("My bookings"), "")],
         },
     )
@@ -220,3 +236,60 @@ def book_link(space, stretch):
     local = timezone.localtime(stretch.starts_at)
     query = urlencode({"date": local.date().isoformat(), "starts": local.strftime("%H:%M")})
     return f"{reverse('facilities:booking-create', args=[space.slug])}?{query}"
+
+
+@require_GET
+def round_list(request):
+    """Seasonal rounds open for applications or with published results, with their principles."""
+    rounds = (
+        SeasonRound.objects.exclude(state=SeasonRound.State.DRAFT)
+        .select_related("department")
+        .prefetch_related("spaces__facility")
+        .order_by("-applications_open")[:20]
+    )
+    return render(
+        request,
+        "facilities/round_list.html",
+        {
+            "rounds": rounds,
+            "now": timezone.now(),
+            "breadcrumbs": [(_("Facilities"), reverse("facilities:facility-list")), (_("Weekly slots"), "")],
+        },
+    )
+
+
+@login_required
+def round_apply(request, pk):
+    season = get_object_or_404(SeasonRound.objects.exclude(state=SeasonRound.State.DRAFT), pk=pk)
+    form = SeasonApplicationForm(request.POST or None, user=request.user, round=season)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.season_apply(
+                round=season,
+                applicant=request.user,
+                association=data["association"],
+                purpose=data["purpose"],
+                age_group=data["age_group"],
+                group_size=data["group_size"],
+                slots_wanted=data["slots_wanted"],
+                slots=form.slots(),
+            )
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            messages.success(request, _("The application was sent. You will get the results by e-mail."))
+            return redirect("facilities:booking-list")
+    return render(
+        request,
+        "facilities/round_apply.html",
+        {
+            "round": season,
+            "form": form,
+            "breadcrumbs": [
+                (_("Facilities"), reverse("facilities:facility-list")),
+                (_("Weekly slots"), reverse("facilities:round-list")),
+                (season.name, ""),
+            ],
+        },
+    )

@@ -220,7 +220,7 @@ def test_the_booking_list_keeps_its_query_count(client_for, room, outsider, djan
         book(room, outsider, tuesday, hour, hour + 1)
     client = client_for(outsider)
     client.get("/en/facilities/bookings/")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         response = client.get("/en/facilities/bookings/")
     assert len(response.context["upcoming"]) == 6
 
