@@ -138,3 +138,85 @@ def test_the_facilities_pages_pass_axe_on_phone_and_desktop(browser, live_server
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.goto(f"{page.base}/en/facilities/bookings/")
     assert_accessible(page)
+
+
+def sign_in_staff(browser, base, department):
+    staff = make_staff(department, "vuorojako@pori.example", mfa=False)
+    department.staff_group.permissions.set(Permission.objects.filter(content_type__app_label="facilities"))
+    secret = enable_totp(staff)
+    admin = new_context_page(browser, base)
+    sign_in(admin, staff.email, next_url="/admin/facilities/seasonround/")
+    admin.wait_for_url(re.compile(r"/2fa/authenticate/$"))
+    admin.fill("#id_code", format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+    admin.locator("main form.account-form button[type=submit]").first.click()
+    admin.wait_for_url(re.compile(r"/admin/facilities/seasonround/"))
+    return admin
+
+
+def run_action(admin, action):
+    admin.locator("input[name=_selected_action]").first.check()
+    admin.select_option("select[name=action]", action)
+    with admin.expect_navigation():
+        admin.locator("button[name=index]").click()
+
+
+def test_a_seasonal_round_from_application_through_assisted_allocation_to_a_booking_series(
+    browser, live_server, gym, department
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from facilities.models import BookingSeries, SeasonRound, Space
+
+    half = Space.objects.get(slug="sali-a")
+    starts = next_weekday(0, at_least_days=7)
+    season = SeasonRound.objects.create(
+        name="Kevätkausi",
+        department=department,
+        season_starts=starts,
+        season_ends=starts + dt.timedelta(days=20),  # three weeks
+        applications_open=timezone.now() - dt.timedelta(days=1),
+        applications_close=timezone.now() + dt.timedelta(days=7),
+        principles="Lasten ja nuorten ryhmät ensin, sitten hakemusjärjestys.",
+        state=SeasonRound.State.OPEN,
+    )
+    season.spaces.set([half])
+    association = AssociationFactory(name="Porin Karhut ry", slug="porin-karhut")
+    member = MembershipFactory(association=association, user=UserFactory(email="sihteeri@karhut.example")).user
+    page = new_context_page(browser, live_server.url, width=375, height=800)
+
+    # 1. The representative applies for a weekly slot, on a phone.
+    sign_in(page, member.email, next_url="/en/facilities/rounds/")
+    page.wait_for_url(re.compile(r"/en/facilities/rounds/$"))
+    assert "Lasten ja nuorten ryhmät ensin" in page.content()
+    page.get_by_role("link", name=re.compile("Apply for weekly slots")).click()
+    assert_accessible(page)
+    page.select_option("#id_association", str(association.pk))
+    page.fill("#id_purpose", "Salibandy, juniorit")
+    page.fill("#id_group_size", "18")
+    page.select_option("#id_space_1", str(half.pk))
+    page.select_option("#id_weekday_1", "1")
+    page.fill("#id_starts_1", "18:00")
+    page.fill("#id_ends_1", "20:00")
+    page.get_by_role("button", name="Send the application").click()
+    page.wait_for_url(re.compile(r"/en/facilities/bookings/$"))
+    assert "The application was sent." in page.content()
+
+    # 2. Staff close the round, run the assisted allocation, read the fairness summary, publish.
+    season.applications_close = timezone.now()
+    season.save()
+    admin = sign_in_staff(browser, live_server.url, department)
+    run_action(admin, "propose")
+    admin.goto(f"{admin.base}/admin/facilities/seasonround/{season.pk}/change/")
+    assert "Porin Karhut ry" in admin.content() and "Hours a week given" in admin.content()
+    admin.goto(f"{admin.base}/admin/facilities/seasonround/")
+    run_action(admin, "publish")
+    assert "results published" in admin.content()
+
+    # 3. The series is booked every Tuesday of the season, and shows on the representative's page.
+    series = BookingSeries.objects.get()
+    assert series.bookings.count() == 3 and series.skipped == []
+    page.goto(f"{page.base}/en/facilities/bookings/")
+    assert page.locator(".result-list .card").count() == 3
+    assert "Salin A-puoli" in page.content()
