@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from facilities.selectors import utilisation_report, year_range
+from facilities.selectors import in_kind_support, utilisation_report, year_range
 from portal.registries import indicator
 
 
@@ -41,3 +41,25 @@ def shared_use_utilisation_by_service_area(year):
 )
 def association_share(year):
     return utilisation_report(start=year_range(year)[0], end=year_range(year)[1]).total.association_share
+
+
+@indicator(
+    "facilities.in_kind_support",
+    label=_("In-kind support through free or reduced use of spaces"),
+    unit="€",
+    description=_("The commercial price of associations' confirmed bookings minus what they paid, in the year."),
+)
+def in_kind_support_total(year):
+    from decimal import Decimal
+
+    return sum(in_kind_support(start=year_range(year)[0], end=year_range(year)[1]).values(), Decimal("0.00"))
+
+
+@indicator(
+    "facilities.in_kind_support_by_association",
+    label=_("In-kind support through spaces by association"),
+    unit="€",
+    description=_("The value of free or reduced use of the city's spaces per association in the year."),
+)
+def in_kind_support_by_association(year):
+    return in_kind_support(start=year_range(year)[0], end=year_range(year)[1])

@@ -349,6 +349,13 @@ class Booking(Audited):
     attendees = models.PositiveIntegerField(_("attendees"))
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.REQUESTED)
     price = models.DecimalField(_("price"), max_digits=10, decimal_places=2, default=0)
+    list_price = models.DecimalField(
+        _("list price"),
+        max_digits=10,
+        decimal_places=2,
+        default=0,
+        help_text=_("The commercial price of the same time: the difference is the city's in-kind support."),
+    )
     terms = models.JSONField(_("terms when booked"), default=dict, blank=True)
     decision_reason = models.TextField(_("reason for declining"), blank=True)
     decided_by = models.ForeignKey(

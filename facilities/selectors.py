@@ -307,3 +307,24 @@ def price_table(space):
     for rule in rules:
         groups[rule.get_customer_group_display()].append(rule)
     return list(groups.items())
+
+
+# --- In-kind support ---------------------------------------------------------------------------
+def in_kind_support(*, start: dt.date, end: dt.date, association=None) -> dict:
+    """The value of free or reduced use per association: the commercial (list) price of its
+    confirmed bookings minus what it paid, for bookings starting between the dates."""
+    rows = (
+        Booking.objects.filter(
+            state=Booking.State.CONFIRMED,
+            association__isnull=False,
+            starts_at__gte=_local_midnight(start),
+            starts_at__lt=_local_midnight(end),
+            list_price__gt=F("price"),
+        )
+        .values("association_id", "association__name")
+        .annotate(value=Sum(F("list_price") - F("price")))
+        .order_by("association__name")
+    )
+    if association is not None:
+        rows = rows.filter(association=association)
+    return {row["association__name"]: row["value"] for row in rows}

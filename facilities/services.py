@@ -292,6 +292,9 @@ def booking_create(
 
     customer_group = customer_group_for(association)
     quote = price_quote(space=space, customer_group=customer_group, starts_at=starts_at, ends_at=ends_at)
+    list_price = price_quote(
+        space=space, customer_group=CustomerGroup.COMMERCIAL, starts_at=starts_at, ends_at=ends_at
+    ).total
     booking = Booking(
         space=space,
         starts_at=starts_at,
@@ -304,6 +307,7 @@ def booking_create(
         attendees=attendees,
         state=Booking.State.REQUESTED if space.requires_approval else Booking.State.CONFIRMED,
         price=quote.total,
+        list_price=max(list_price, quote.total),
         terms=terms_snapshot(space, quote, customer_group),
         created_by=booker,
     )
@@ -629,6 +633,9 @@ def _book_series_date(*, series, allocation, starts_at, ends_at, now):
         return TAKEN
     customer_group = customer_group_for(application.association)
     quote = price_quote(space=space, customer_group=customer_group, starts_at=starts_at, ends_at=ends_at)
+    list_price = price_quote(
+        space=space, customer_group=CustomerGroup.COMMERCIAL, starts_at=starts_at, ends_at=ends_at
+    ).total
     booking = Booking.objects.create(
         space=space,
         starts_at=starts_at,
@@ -641,6 +648,7 @@ def _book_series_date(*, series, allocation, starts_at, ends_at, now):
         attendees=application.group_size,
         state=Booking.State.CONFIRMED,
         price=quote.total,
+        list_price=max(list_price, quote.total),
         terms=terms_snapshot(space, quote, customer_group),
         series=series,
         created_by=series.created_by,

@@ -78,3 +78,18 @@ def test_the_indicators_are_registered_and_compute_the_year(week):
 def test_no_bookable_hours_gives_zero_not_an_error():
     report = utilisation_report(start=dt.date(2030, 1, 1), end=dt.date(2030, 1, 8))
     assert report.total.utilisation == Decimal("0.0") and report.total.association_share == Decimal("0.0")
+
+
+def test_in_kind_support_is_the_list_price_minus_what_the_association_paid(
+    room, association, association_member, tuesday
+):
+    from facilities.selectors import in_kind_support
+    from tests.facilities.factories import PriceRuleFactory
+
+    PriceRuleFactory(space=room, customer_group="association", price_per_hour=Decimal("5.00"))
+    PriceRuleFactory(space=room, customer_group="commercial", price_per_hour=Decimal("30.00"))
+    booking = book(room, association_member, tuesday, 18, 20, association=association)
+    assert (booking.price, booking.list_price) == (Decimal("10.00"), Decimal("60.00"))
+    figures = in_kind_support(start=tuesday, end=tuesday + dt.timedelta(days=1))
+    assert figures == {"Porin Karhut ry": Decimal("50.00")}
+    assert get_indicator("facilities.in_kind_support").value_for(tuesday.year) == Decimal("50.00")
