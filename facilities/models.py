@@ -594,3 +594,28 @@ class BookingSeries(Stamped):
 
     def __str__(self):
         return str(self.allocation)
+
+
+class SlotWatch(models.Model):
+    """ "Tell me if this time frees up": a user waiting for a taken time of a space."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="slot_watches"
+    )
+    space = models.ForeignKey(Space, verbose_name=_("space"), on_delete=models.CASCADE, related_name="watches")
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    notified_at = models.DateTimeField(_("notified"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("watch for a free time")
+        verbose_name_plural = _("watches for free times")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "space", "starts_at", "ends_at"], name="slotwatch_once"),
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="slotwatch_ends_after_starts"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.space} {self.starts_at:%Y-%m-%d %H:%M}"

@@ -18,6 +18,7 @@ from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association
@@ -381,6 +382,7 @@ def booking_decline(*, booking, user, reason) -> Booking:
     booking.save(update_fields=["state", "decision_reason", "decided_by", "decided_at", "updated_at"])
     booking.occupancies.update(active=False)
     _notify_booker(booking, "booking-declined")
+    _notify_watchers(booking)
     return booking
 
 
@@ -406,6 +408,7 @@ def booking_cancel(*, booking, user, now=None, by_staff=False) -> Booking:
     booking.save(update_fields=["state", "cancelled_at", "updated_at"])
     booking.occupancies.update(active=False)
     _notify_booker(booking, "booking-cancelled")
+    _notify_watchers(booking)
     return booking
 
 
@@ -738,3 +741,64 @@ def season_apply(*, round, applicant, association, purpose, age_group, group_siz
         ]
     )
     return application
+
+
+# --- "Tell me if this time frees up" -------------------------------------------------------------
+WATCH_NOT_TAKEN = _("That time is free: you can book it now.")
+
+
+@transaction.atomic
+def slot_watch_create(*, user, space, starts_at, ends_at, now=None):
+    """Ask to be e-mailed when a taken time of the space frees up. Watching twice is one watch."""
+    from facilities.models import SlotWatch
+
+    now = now or timezone.now()
+    if ends_at <= starts_at:
+        _fail("ends_at", END_BEFORE_START)
+    if starts_at < now:
+        _fail("starts_at", IN_THE_PAST)
+    atoms = atomic_space_ids(space)
+    if not overlaps(atoms, occupied_range(starts_at=starts_at, ends_at=ends_at, buffer_minutes=0)):
+        raise ValidationError(WATCH_NOT_TAKEN)
+    watch, _created = SlotWatch.objects.get_or_create(user=user, space=space, starts_at=starts_at, ends_at=ends_at)
+    return watch
+
+
+def _notify_watchers(booking):
+    """After a booking frees its time: e-mail everyone watching a now wholly free time that
+    shares an atomic space with it. Each watch is told once."""
+    from facilities.models import SlotWatch
+
+    space = booking.space
+    tree = _facility_tree(space)
+    watches = (
+        SlotWatch.objects.select_for_update()
+        .filter(
+            space_id__in=related_space_ids(space, tree=tree),
+            notified_at__isnull=True,
+            starts_at__lt=booking.ends_at,
+            ends_at__gt=booking.starts_at,
+            starts_at__gt=timezone.now(),
+        )
+        .select_related("space", "space__facility", "user")
+    )
+    for watch in watches:
+        atoms = atomic_space_ids(watch.space, tree=tree)
+        if overlaps(atoms, occupied_range(starts_at=watch.starts_at, ends_at=watch.ends_at, buffer_minutes=0)):
+            continue  # another booking still holds part of the watched time
+        local = timezone.localtime(watch.starts_at)
+        query = urlencode({"date": local.date().isoformat(), "starts": local.strftime("%H:%M")})
+        notify(
+            key=f"slot-watch-{watch.pk}-freed",
+            to=watch.user.email,
+            template="slot-freed",
+            context={
+                "watch": watch,
+                "space": watch.space,
+                "facility": watch.space.facility,
+                "book_url": _absolute(f"{reverse('facilities:booking-create', args=[watch.space.slug])}?{query}"),
+            },
+            language=_language(),
+        )
+        watch.notified_at = timezone.now()
+        watch.save(update_fields=["notified_at"])

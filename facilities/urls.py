@@ -11,6 +11,7 @@ urlpatterns = [
     path("bookings/<int:pk>/booking.ics", views.booking_ics, name="booking-ics"),
     path("spaces/<slug:slug>/", views.space_detail, name="space-detail"),
     path("spaces/<slug:slug>/book/", views.booking_create, name="booking-create"),
+    path("spaces/<slug:slug>/watch/", views.slot_watch, name="slot-watch"),
     path("spaces/<slug:slug>/calendar.ics", views.space_ics, name="space-ics"),
     path("rounds/", views.round_list, name="round-list"),
     path("rounds/<int:pk>/apply/", views.round_apply, name="round-apply"),

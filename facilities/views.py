@@ -293,3 +293,27 @@ def round_apply(request, pk):
             ],
         },
     )
+
+
+@login_required
+@require_POST
+def slot_watch(request, slug):
+    """ "Tell me if this time frees up", from a taken stretch of the week view."""
+    space = public_space(slug)
+    try:
+        starts_at = dt.datetime.fromisoformat(request.POST.get("starts_at", ""))
+        ends_at = dt.datetime.fromisoformat(request.POST.get("ends_at", ""))
+        if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
+            raise ValueError
+    except ValueError:
+        messages.error(request, _("The time could not be read. Choose it on the week view."))
+        return redirect(space.get_absolute_url())
+    try:
+        services.slot_watch_create(user=request.user, space=space, starts_at=starts_at, ends_at=ends_at)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("We will e-mail you if this time frees up."))
+    week = timezone.localtime(starts_at).date().isoformat()
+    return redirect(f"{space.get_absolute_url()}?week={week}")
