@@ -18,6 +18,7 @@ from facilities import services
 from facilities.models import (
     BookableHours,
     Booking,
+    BookingFeedback,
     BookingSeries,
     Closure,
     Equipment,
@@ -432,3 +433,21 @@ class BookingSeriesAdmin(DepartmentScoped, admin.ModelAdmin):
                 self.message_user(request, _("%(n)d bookings cancelled.") % {"n": n}, messages.SUCCESS)
             except ValidationError as exc:
                 self.message_user(request, f"{series}: {' '.join(exc.messages)}", messages.ERROR)
+
+
+@admin.register(BookingFeedback)
+class BookingFeedbackAdmin(DepartmentScoped, admin.ModelAdmin):
+    department_path = "booking.space.facility.department_id"
+    list_display = ("booking", "rating", "text", "created_at")
+    list_filter = ("rating", "booking__space__facility")
+    readonly_fields = ("booking", "rating", "text", "created_at")
+    list_select_related = ("booking", "booking__space", "booking__space__facility")
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(booking__space__facility__department__in=staff_departments(request.user))
+
+    def has_add_permission(self, request):
+        return False

@@ -63,3 +63,23 @@ def in_kind_support_total(year):
 )
 def in_kind_support_by_association(year):
     return in_kind_support(start=year_range(year)[0], end=year_range(year)[1])
+
+
+@indicator(
+    "facilities.feedback_average",
+    label=_("Feedback after use of spaces (average, 1–5)"),
+    unit=_("points"),
+    description=_("The average rating bookers gave after using a space, for bookings in the year (seed 000)."),
+)
+def feedback_average(year):
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from django.db.models import Avg
+
+    from facilities.models import BookingFeedback
+
+    start, end = year_range(year)
+    average = BookingFeedback.objects.filter(
+        booking__starts_at__date__gte=start, booking__starts_at__date__lt=end
+    ).aggregate(average=Avg("rating"))["average"]
+    return Decimal(str(average or 0)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

@@ -619,3 +619,25 @@ class SlotWatch(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.space} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class BookingFeedback(models.Model):
+    """Feedback after use (seed 000 indicator: associations' feedback on spaces and booking)."""
+
+    booking = models.OneToOneField(
+        Booking, verbose_name=_("booking"), on_delete=models.CASCADE, related_name="feedback"
+    )
+    rating = models.PositiveSmallIntegerField(_("rating (1–5)"))
+    text = models.TextField(_("feedback"), blank=True)
+    created_at = models.DateTimeField(_("given"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("feedback after use")
+        verbose_name_plural = _("feedback after use")
+        constraints = [
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="bookingfeedback_rating_1_to_5")
+        ]
+
+    def __str__(self):
+        return f"{self.booking}: {self.rating}/5"

@@ -51,7 +51,7 @@ NOT_WAITING = _("This booking is no longer waiting for a decision.")
 REASON_REQUIRED = _("Give a reason: it is sent to the booker.")
 CANCEL_TOO_LATE = _("The cancellation deadline has passed. Contact the facility's staff.")
 NOT_ACTIVE = _("This booking has already been cancelled or declined.")
-NOT_YOURS = _("You can only cancel your own bookings.")
+NOT_YOURS = _("This is not your booking.")
 
 PRICE_SLICE = dt.timedelta(minutes=15)
 
@@ -802,3 +802,27 @@ def _notify_watchers(booking):
         )
         watch.notified_at = timezone.now()
         watch.save(update_fields=["notified_at"])
+
+
+# --- Feedback after use ------------------------------------------------------------------------
+FEEDBACK_TOO_EARLY = _("You can give feedback once the booking has ended.")
+FEEDBACK_GIVEN = _("You have already given feedback on this booking. Thank you!")
+FEEDBACK_RATING = _("Choose a rating from 1 to 5.")
+
+
+@transaction.atomic
+def feedback_give(*, booking, user, rating, text="", now=None):
+    """The booker rates a confirmed booking after it has ended, once."""
+    from facilities.models import BookingFeedback
+
+    now = now or timezone.now()
+    booking = _lock_booking(booking)
+    if booking.booker_id != user.pk:
+        raise ValidationError(NOT_YOURS)
+    if booking.state != Booking.State.CONFIRMED or booking.ends_at > now:
+        raise ValidationError(FEEDBACK_TOO_EARLY)
+    if rating not in range(1, 6):
+        _fail("rating", FEEDBACK_RATING)
+    if BookingFeedback.objects.filter(booking=booking).exists():
+        raise ValidationError(FEEDBACK_GIVEN)
+    return BookingFeedback.objects.create(booking=booking, rating=rating, text=(text or "").strip()[:4000])

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.catalogue, name="facility-list"),
     path("bookings/", views.booking_list, name="booking-list"),
     path("bookings/<int:pk>/cancel/", views.booking_cancel, name="booking-cancel"),
+    path("bookings/<int:pk>/feedback/", views.booking_feedback, name="booking-feedback"),
     path("bookings/<int:pk>/booking.ics", views.booking_ics, name="booking-ics"),
     path("spaces/<slug:slug>/", views.space_detail, name="space-detail"),
     path("spaces/<slug:slug>/book/", views.booking_create, name="booking-create"),

@@ -162,7 +162,9 @@ def booking_list(request):
         "space", "space__facility", "association", "age_group"
     )
     upcoming = list(bookings.filter(ends_at__gte=now).order_by("starts_at"))
-    past = list(bookings.filter(ends_at__lt=now).order_by("-starts_at")[:50])
+    past = list(bookings.select_related("feedback").filter(ends_at__lt=now).order_by("-starts_at")[:50])
+    for booking in past:
+        booking.wants_feedback = booking.state == Booking.State.CONFIRMED and not hasattr(booking, "feedback")
     applications = list(
         SeasonApplication.objects.filter(association__in=Association.objects.represented_by(request.user))
         .select_related("round", "association")
@@ -317,3 +319,21 @@ def slot_watch(request, slug):
         messages.success(request, _("We will e-mail you if this time frees up."))
     week = timezone.localtime(starts_at).date().isoformat()
     return redirect(f"{space.get_absolute_url()}?week={week}")
+
+
+@login_required
+@require_POST
+def booking_feedback(request, pk):
+    booking = own_booking(request, pk)
+    try:
+        rating = int(request.POST.get("rating", ""))
+    except ValueError:
+        rating = 0
+    try:
+        services.feedback_give(booking=booking, user=request.user, rating=rating, text=request.POST.get("text", ""))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Thank you for your feedback."))
+    return redirect("facilities:booking-list")

@@ -109,7 +109,10 @@ def test_a_space_cannot_be_part_of_a_space_in_another_facility(client_for, super
     assert not form.is_valid() and "parent" in form.errors
 
 
-@pytest.mark.parametrize("path", ["facility/", "space/", "booking/", "equipment/", "booking/?queue=waiting"])
+@pytest.mark.parametrize(
+    "path",
+    ["facility/", "space/", "booking/", "equipment/", "booking/?queue=waiting", "bookingfeedback/", "seasonround/"],
+)
 def test_admin_lists_open_for_a_superuser(client_for, superuser, waiting, path):
     assert client_for(superuser).get(f"/admin/facilities/{path}").status_code == 200
 
