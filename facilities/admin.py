@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -24,6 +25,7 @@ from facilities.models import (
     Equipment,
     Facility,
     FacilityPhoto,
+    Lease,
     PriceRule,
     SeasonAllocation,
     SeasonApplication,
@@ -451,3 +453,30 @@ class BookingFeedbackAdmin(DepartmentScoped, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Lease)
+class LeaseAdmin(DepartmentScoped, admin.ModelAdmin):
+    department_path = "space.facility.department_id"
+    list_display = ("space", "tenant", "starts_on", "ends_on", "rent_per_month", "is_offered", "document_link")
+    list_filter = ("is_offered", "space__facility")
+    search_fields = ("space__name", "space__facility__name", "tenant__name")
+    autocomplete_fields = ("tenant",)
+    list_select_related = ("space", "space__facility", "tenant")
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(space__facility__department__in=staff_departments(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "space":
+            kwargs["queryset"] = Space.objects.for_staff(request.user).select_related("facility")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("document"))
+    def document_link(self, obj):
+        if not obj.document:
+            return "–"
+        return format_html('<a href="{}">PDF</a>', reverse("facilities:lease-document", args=[obj.pk]))

@@ -641,3 +641,49 @@ class BookingFeedback(models.Model):
 
     def __str__(self):
         return f"{self.booking}: {self.rating}/5"
+
+
+def upload_lease(instance, filename):
+    """An unguessable name: lease documents are served only through the permission-checked view."""
+    import secrets
+    from pathlib import Path
+
+    return f"facilities/leases/{secrets.token_urlsafe(16)}{Path(filename).suffix.lower()[:10]}"
+
+
+class Lease(Stamped):
+    """Long-term rental (vuokrasopimus) of a space, or vacant premises offered to organisations
+    on preferential terms (seed 004) until a tenant is found."""
+
+    space = models.ForeignKey(Space, verbose_name=_("space"), on_delete=models.PROTECT, related_name="leases")
+    tenant = models.ForeignKey(
+        "associations.Association",
+        verbose_name=_("tenant"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leases",
+        help_text=_("Empty while the premises are offered and have no tenant."),
+    )
+    starts_on = models.DateField(_("starts"))
+    ends_on = models.DateField(_("ends"), null=True, blank=True, help_text=_("Empty: until further notice."))
+    rent_per_month = models.DecimalField(_("rent per month"), max_digits=10, decimal_places=2, default=0)
+    preferential_terms = models.TextField(
+        _("preferential terms"), blank=True, help_text=_("E.g. a reduced rent for organisations (seed 004).")
+    )
+    is_offered = models.BooleanField(_("offered to organisations"), default=False)
+    document = models.FileField(_("lease document (PDF)"), upload_to=upload_lease, blank=True, max_length=200)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("lease")
+        verbose_name_plural = _("leases")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")), name="lease_period_order"
+            ),
+            models.CheckConstraint(condition=Q(rent_per_month__gte=0), name="lease_rent_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.space} – {self.tenant or _('offered')}"

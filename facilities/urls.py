@@ -15,5 +15,6 @@ urlpatterns = [
     path("spaces/<slug:slug>/watch/", views.slot_watch, name="slot-watch"),
     path("spaces/<slug:slug>/calendar.ics", views.space_ics, name="space-ics"),
     path("rounds/", views.round_list, name="round-list"),
+    path("leases/<int:pk>/document/", views.lease_document, name="lease-document"),
     path("rounds/<int:pk>/apply/", views.round_apply, name="round-apply"),
 ]

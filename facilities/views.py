@@ -337,3 +337,24 @@ def booking_feedback(request, pk):
     else:
         messages.success(request, _("Thank you for your feedback."))
     return redirect("facilities:booking-list")
+
+
+@login_required
+@require_GET
+def lease_document(request, pk):
+    """A lease document: for the facility's department staff and the tenant's representatives."""
+    from django.http import FileResponse, Http404
+
+    from facilities.models import Lease
+
+    lease = get_object_or_404(Lease.objects.select_related("space__facility"), pk=pk)
+    user = request.user
+    staff_ok = user.is_superuser or (
+        user.is_staff and user.groups.filter(department__pk=lease.space.facility.department_id).exists()
+    )
+    tenant_ok = lease.tenant_id and Association.objects.represented_by(user).filter(pk=lease.tenant_id).exists()
+    if not (staff_ok or tenant_ok) or not lease.document:
+        raise Http404("no document")
+    response = FileResponse(lease.document.open("rb"), as_attachment=True, filename=f"lease-{lease.pk}.pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
