@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from associations.models import Association
 from facilities import services
-from facilities.models import BookableHours, Booking, Closure, Equipment, Facility, PriceRule, Space
+from facilities.models import BookableHours, Booking, Closure, Equipment, Facility, PriceRule, SeasonRound, Space
 from portal.models import AgeGroup, Department, ServiceArea
 
 EQUIPMENT = [
@@ -164,9 +164,35 @@ def load(*, stdout):
     )
     _staff_permissions()
     _bookings(hall, room)
+    _season_round(school.department, [hall, *hall.children.all(), youth_hall])
     stdout.write(
         f"  {Facility.objects.count()} facilities, {Space.objects.count()} spaces, {Booking.objects.count()} bookings."
     )
+
+
+def _season_round(department, spaces):
+    """An open round for next spring's weekly slots, so the application form can be tried."""
+    year = timezone.localdate().year + 1
+    now = timezone.now()
+    season, created = SeasonRound.objects.get_or_create(
+        name=f"Liikuntavuorot, kevätkausi {year}",
+        defaults={
+            "department": department,
+            "season_starts": dt.date(year, 1, 8),
+            "season_ends": dt.date(year, 5, 31),
+            "applications_open": now - dt.timedelta(days=7),
+            "applications_close": now + dt.timedelta(days=21),
+            "principles": (
+                "1. Lasten ja nuorten ryhmät ensin.\n"
+                "2. Sitten hakemusten saapumisjärjestys.\n"
+                "Kukin hakija saa yhden vuoron kierrosta kohden, kunnes kaikki ovat saaneet pyytämänsä "
+                "tai vaihtoehdot loppuvat."
+            ),
+            "state": SeasonRound.State.OPEN,
+        },
+    )
+    if created:
+        season.spaces.set(spaces)
 
 
 def _space(facility, slug, **fields):

@@ -4,7 +4,7 @@ import pytest
 
 from associations import demo as associations_demo
 from facilities import demo
-from facilities.models import Booking, Facility, Occupancy, Space
+from facilities.models import Booking, Facility, Occupancy, SeasonRound, Space
 from portal import demo as portal_demo
 
 
@@ -26,3 +26,4 @@ def test_the_demo_has_a_gym_with_two_halves_and_bookings_and_loading_twice_chang
     assert hall.is_shared_use and hall.children.count() == 2
     assert Booking.objects.count() >= 2
     assert Space.objects.filter(is_shared_use=False).exists()
+    assert SeasonRound.objects.filter(state="open").count() == 1
