@@ -211,17 +211,22 @@ def _blocked_space_ids(starts_at, ends_at) -> set[int]:
     seeds = occupied | closed_spaces
     if not seeds and not closed_facilities:
         return set()
-    # Up and down the tree (two levels, as a hall has halves): parents and grandparents of the
-    # seeds, and (for a closed whole) its children.
-    rows = Space.objects.filter(
-        Q(pk__in=seeds)
-        | Q(children__in=seeds)
-        | Q(children__children__in=seeds)
-        | Q(parent__in=closed_spaces)
-        | Q(parent__parent__in=closed_spaces)
-        | Q(facility_id__in=closed_facilities)
-    ).values_list("pk", flat=True)
-    return set(rows)
+    # Up the tree (a hall has halves; three levels at most): every space containing a seed.
+    blocked = set(seeds)
+    for parent_id, grandparent_id in Space.objects.filter(pk__in=seeds, parent__isnull=False).values_list(
+        "parent_id", "parent__parent_id"
+    ):
+        blocked.add(parent_id)
+        if grandparent_id:
+            blocked.add(grandparent_id)
+    # Down the tree from a closed space, and every space of a closed facility (closures are few).
+    if closed_spaces or closed_facilities:
+        blocked.update(
+            Space.objects.filter(
+                Q(parent__in=closed_spaces) | Q(parent__parent__in=closed_spaces) | Q(facility_id__in=closed_facilities)
+            ).values_list("pk", flat=True)
+        )
+    return blocked
 
 
 # --- The week view ---------------------------------------------------------------------------
