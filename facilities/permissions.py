@@ -1,0 +1,19 @@
+"""Access to facilities' objects: each helper returns the object or raises 404."""
+
+from django.shortcuts import get_object_or_404
+
+from facilities.models import Booking, Space
+
+
+def public_space(slug):
+    return get_object_or_404(
+        Space.objects.public().select_related("facility", "facility__service_area", "facility__department", "parent"),
+        slug=slug,
+    )
+
+
+def own_booking(request, pk):
+    """A booking the signed-in user made; anyone else gets a 404, not a hint that it exists."""
+    return get_object_or_404(
+        Booking.objects.select_related("space", "space__facility", "association"), pk=pk, booker=request.user
+    )

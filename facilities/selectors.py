@@ -1,0 +1,335 @@
+"""Reads of the facilities app: utilisation figures, the catalogue and the week view."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import DurationField, ExpressionWrapper, F, Q, Sum
+from django.utils import timezone
+
+from facilities.models import BookableHours, Booking, Occupancy, Space
+
+HOUR = dt.timedelta(hours=1)
+
+
+def _local_midnight(day):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def percent(part, whole) -> Decimal:
+    if not whole:
+        return Decimal("0.0")
+    return (Decimal(str(part)) * 100 / Decimal(str(whole))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+# --- Utilisation -------------------------------------------------------------------------------
+@dataclass
+class Utilisation:
+    """Hours of one atomic shared-use space (or a sum of them) in a period."""
+
+    bookable_hours: float = 0.0
+    booked_hours: float = 0.0
+    association_hours: float = 0.0
+
+    @property
+    def utilisation(self) -> Decimal:
+        """Käyttöaste: booked hours / bookable hours, in %."""
+        return percent(self.booked_hours, self.bookable_hours)
+
+    @property
+    def association_share(self) -> Decimal:
+        """The associations' share of the booked hours, in %."""
+        return percent(self.association_hours, self.booked_hours)
+
+    def add(self, other):
+        self.bookable_hours += other.bookable_hours
+        self.booked_hours += other.booked_hours
+        self.association_hours += other.association_hours
+
+
+@dataclass
+class UtilisationReport:
+    spaces: dict = field(default_factory=dict)  # Space -> Utilisation
+    facilities: dict = field(default_factory=dict)  # Facility -> Utilisation
+    service_areas: dict = field(default_factory=dict)  # ServiceArea or None -> Utilisation
+    total: Utilisation = field(default_factory=Utilisation)
+
+
+def _window_hours_between(windows, start: dt.date, end: dt.date) -> float:
+    """Hours of these bookable windows on the days start … end (exclusive)."""
+    total = 0.0
+    day = start
+    while day < end:
+        for window in windows:
+            if window.applies_on(day):
+                begin = dt.datetime.combine(day, window.starts)
+                finish = dt.datetime.combine(day, window.ends)
+                total += (finish - begin) / HOUR
+        day += dt.timedelta(days=1)
+    return total
+
+
+def utilisation_report(*, start: dt.date, end: dt.date) -> UtilisationReport:
+    """Utilisation of the shared-use spaces between two dates (end exclusive), counted on atoms.
+
+    A space is counted through its atomic spaces, so a booking of the whole hall counts its
+    hours on each half, and the hall's bookable hours are each half's: the whole and its parts
+    are never counted twice. A space is shared-use when it or a space it is part of is flagged.
+    Bookable hours are the space's own, or those of the nearest space it is part of. Only
+    confirmed bookings count as booked.
+    """
+    spaces = {
+        space.pk: space
+        for space in Space.objects.select_related("facility", "facility__service_area").only(
+            "pk",
+            "name",
+            "slug",
+            "parent_id",
+            "is_shared_use",
+            "facility__name",
+            "facility__slug",
+            "facility__service_area__name",
+            "facility__service_area__order",
+        )
+    }
+    has_children = {space.parent_id for space in spaces.values() if space.parent_id}
+    hours_by_space = defaultdict(list)
+    for window in BookableHours.objects.all():
+        hours_by_space[window.space_id].append(window)
+
+    def shared(space):
+        while space is not None:
+            if space.is_shared_use:
+                return True
+            space = spaces.get(space.parent_id)
+        return False
+
+    def windows(space):
+        while space is not None:
+            if hours_by_space.get(space.pk):
+                return hours_by_space[space.pk]
+            space = spaces.get(space.parent_id)
+        return []
+
+    atoms = [space for space in spaces.values() if space.pk not in has_children and shared(space)]
+    duration = ExpressionWrapper(F("booking__ends_at") - F("booking__starts_at"), output_field=DurationField())
+    booked = {
+        row["space_id"]: row
+        for row in Occupancy.objects.filter(
+            space_id__in=[atom.pk for atom in atoms],
+            active=True,
+            booking__state=Booking.State.CONFIRMED,
+            booking__starts_at__gte=_local_midnight(start),
+            booking__starts_at__lt=_local_midnight(end),
+        )
+        .values("space_id")
+        .annotate(
+            booked=Sum(duration),
+            association=Sum(duration, filter=Q(booking__association__isnull=False)),
+        )
+    }
+    report = UtilisationReport()
+    for atom in sorted(atoms, key=lambda s: (s.facility.name, s.name)):
+        row = booked.get(atom.pk, {})
+        figures = Utilisation(
+            bookable_hours=_window_hours_between(windows(atom), start, end),
+            booked_hours=(row.get("booked") or dt.timedelta()) / HOUR,
+            association_hours=(row.get("association") or dt.timedelta()) / HOUR,
+        )
+        report.spaces[atom] = figures
+        report.facilities.setdefault(atom.facility, Utilisation()).add(figures)
+        report.service_areas.setdefault(atom.facility.service_area, Utilisation()).add(figures)
+        report.total.add(figures)
+    return report
+
+
+def year_range(year):
+    return dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+
+
+# --- The catalogue ---------------------------------------------------------------------------
+def space_catalogue(*, form):
+    """Bookable spaces matching the catalogue's filters, with what a card shows in three queries.
+
+    "Free at a given time" keeps the spaces whose bookable hours (own, or the enclosing space's)
+    cover the whole time, that are not closed, and none of whose atoms is occupied then.
+    """
+    from django.db.models import Exists, OuterRef
+
+    spaces = (
+        Space.objects.public()
+        .select_related("facility", "facility__service_area", "parent")
+        .prefetch_related("equipment")
+        .order_by("facility__name", "name")
+    )
+    if not form.is_valid():
+        return spaces.none()
+    data = form.cleaned_data
+    if data.get("service_area"):
+        spaces = spaces.filter(facility__service_area=data["service_area"])
+    if data.get("capacity"):
+        spaces = spaces.filter(capacity__gte=data["capacity"])
+    for equipment in data.get("equipment") or []:
+        spaces = spaces.filter(equipment=equipment)
+    if data.get("step_free"):
+        spaces = spaces.filter(facility__step_free_access=True)
+    if data.get("shared_use"):
+        spaces = spaces.filter(Q(is_shared_use=True) | Q(parent__is_shared_use=True))
+    free_at = form.free_at()
+    if free_at:
+        starts_at, ends_at = free_at
+        local_start, local_end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+        day = local_start.date()
+        covering = BookableHours.objects.filter(
+            weekday=day.weekday(), starts__lte=local_start.time(), ends__gte=local_end.time()
+        ).filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day), Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+        )
+        own_hours = BookableHours.objects.filter(space=OuterRef("pk"))
+        blocked = _blocked_space_ids(starts_at, ends_at)
+        spaces = spaces.filter(
+            Q(Exists(covering.filter(space=OuterRef("pk"))))
+            | (~Exists(own_hours) & Exists(covering.filter(space=OuterRef("parent")))),
+        ).exclude(pk__in=blocked)
+    return spaces
+
+
+def _blocked_space_ids(starts_at, ends_at) -> set[int]:
+    """Spaces that cannot be booked then: an atom occupied or closed, and every space it is part
+    of or that is part of it; and every space of a closed facility. Three small queries."""
+    from facilities.models import Closure
+    from facilities.services import occupied_range
+
+    during = occupied_range(starts_at=starts_at, ends_at=ends_at, buffer_minutes=0)
+    occupied = set(Occupancy.objects.filter(active=True, during__overlap=during).values_list("space_id", flat=True))
+    closures = list(
+        Closure.objects.filter(starts_at__lt=ends_at, ends_at__gt=starts_at).values_list("space_id", "facility_id")
+    )
+    closed_spaces = {space_id for space_id, _ in closures if space_id}
+    closed_facilities = {facility_id for _, facility_id in closures if facility_id}
+    seeds = occupied | closed_spaces
+    if not seeds and not closed_facilities:
+        return set()
+    # Up the tree (a hall has halves; three levels at most): every space containing a seed.
+    blocked = set(seeds)
+    for parent_id, grandparent_id in Space.objects.filter(pk__in=seeds, parent__isnull=False).values_list(
+        "parent_id", "parent__parent_id"
+    ):
+        blocked.add(parent_id)
+        if grandparent_id:
+            blocked.add(grandparent_id)
+    # Down the tree from a closed space, and every space of a closed facility (closures are few).
+    if closed_spaces or closed_facilities:
+        blocked.update(
+            Space.objects.filter(
+                Q(parent__in=closed_spaces) | Q(parent__parent__in=closed_spaces) | Q(facility_id__in=closed_facilities)
+            ).values_list("pk", flat=True)
+        )
+    return blocked
+
+
+# --- The week view ---------------------------------------------------------------------------
+FREE, TAKEN, CLOSED, UNAVAILABLE, PAST = "free", "taken", "closed", "unavailable", "past"
+
+
+@dataclass
+class Stretch:
+    """A run of time on one day in one state: "18:00–20:00 taken"."""
+
+    state: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    book_url: str = ""
+
+
+@dataclass
+class WeekDay:
+    date: dt.date
+    stretches: list
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def week_view(*, space, monday: dt.date, now=None) -> list[WeekDay]:
+    """Each day of the week from ``monday``: the bookable hours split into free, taken and
+    closed stretches (times outside the bookable hours are left out). Constant queries."""
+    from facilities.models import Closure
+    from facilities.services import _facility_tree, atomic_space_ids, bookable_hours, related_space_ids
+
+    now = now or timezone.now()
+    week_start = _local_midnight(monday)
+    week_end = _local_midnight(monday + dt.timedelta(days=7))
+    tree = _facility_tree(space)
+    atoms = atomic_space_ids(space, tree=tree)
+    taken = [
+        (row.lower, row.upper)
+        for row in Occupancy.objects.filter(
+            space_id__in=atoms, active=True, during__overlap=(week_start, week_end)
+        ).values_list("during", flat=True)
+    ]
+    closures = list(
+        Closure.objects.filter(starts_at__lt=week_end, ends_at__gt=week_start)
+        .filter(Q(space_id__in=related_space_ids(space, tree=tree)) | Q(facility_id=space.facility_id))
+        .values_list("starts_at", "ends_at")
+    )
+    windows = bookable_hours(space)
+    step = dt.timedelta(minutes=min(max(space.start_interval_minutes, 15), 60))
+    days = []
+    for offset in range(7):
+        day = monday + dt.timedelta(days=offset)
+        stretches = []
+        for window in sorted((w for w in windows if w.applies_on(day)), key=lambda w: w.starts):
+            moment = timezone.make_aware(dt.datetime.combine(day, window.starts))
+            end = timezone.make_aware(dt.datetime.combine(day, window.ends))
+            while moment < end:
+                slot_end = min(moment + step, end)
+                if any(s < slot_end and moment < e for s, e in closures):
+                    state = CLOSED
+                elif any(s < slot_end and moment < e for s, e in taken):
+                    state = TAKEN
+                elif moment < now:
+                    state = PAST
+                else:
+                    state = FREE
+                if stretches and stretches[-1].state == state and stretches[-1].ends_at == moment:
+                    stretches[-1].ends_at = slot_end
+                else:
+                    stretches.append(Stretch(state=state, starts_at=moment, ends_at=slot_end))
+                moment = slot_end
+        days.append(WeekDay(date=day, stretches=stretches))
+    return days
+
+
+def price_table(space):
+    """The space's prices grouped by customer group, for the page shown before booking."""
+    from facilities.models import CustomerGroup
+
+    rules = sorted(space.prices.all(), key=lambda r: (list(CustomerGroup.values).index(r.customer_group), r.days))
+    groups = defaultdict(list)
+    for rule in rules:
+        groups[rule.get_customer_group_display()].append(rule)
+    return list(groups.items())
+
+
+# --- In-kind support ---------------------------------------------------------------------------
+def in_kind_support(*, start: dt.date, end: dt.date, association=None) -> dict:
+    """The value of free or reduced use per association: the commercial (list) price of its
+    confirmed bookings minus what it paid, for bookings starting between the dates."""
+    rows = (
+        Booking.objects.filter(
+            state=Booking.State.CONFIRMED,
+            association__isnull=False,
+            starts_at__gte=_local_midnight(start),
+            starts_at__lt=_local_midnight(end),
+            list_price__gt=F("price"),
+        )
+        .values("association_id", "association__name")
+        .annotate(value=Sum(F("list_price") - F("price")))
+        .order_by("association__name")
+    )
+    if association is not None:
+        rows = rows.filter(association=association)
+    return {row["association__name"]: row["value"] for row in rows}
