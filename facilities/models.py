@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Audited, Stamped
+from portal.permissions import acts_as_staff
 
 WEEKDAYS = [
     (0, _("Monday")),
@@ -35,6 +36,9 @@ class FacilityQuerySet(models.QuerySet):
         return self.filter(is_public=True)
 
     def for_staff(self, user):
+        """What the user may run as staff (``portal.permissions``: TOTP required): their department's."""
+        if not acts_as_staff(user):
+            return self.none()
         if user.is_superuser:
             return self
         return self.filter(department__staff_group__user=user)
@@ -119,6 +123,9 @@ class SpaceQuerySet(models.QuerySet):
         return self.filter(is_bookable=True, facility__is_public=True)
 
     def for_staff(self, user):
+        """What the user may run as staff (``portal.permissions``: TOTP required): their department's."""
+        if not acts_as_staff(user):
+            return self.none()
         if user.is_superuser:
             return self
         return self.filter(facility__department__staff_group__user=user)
@@ -306,6 +313,9 @@ class BookingQuerySet(models.QuerySet):
         return self.filter(state__in=Booking.ACTIVE_STATES)
 
     def for_staff(self, user):
+        """What the user may run as staff (``portal.permissions``: TOTP required): their department's."""
+        if not acts_as_staff(user):
+            return self.none()
         if user.is_superuser:
             return self
         return self.filter(space__facility__department__staff_group__user=user)

@@ -22,6 +22,7 @@ from facilities.forms import BookingForm, CatalogueFilterForm, SeasonApplication
 from facilities.ical import booking_calendar, space_calendar
 from facilities.models import Booking, SeasonAllocation, SeasonApplication, SeasonRound
 from facilities.permissions import own_booking, public_space
+from portal.permissions import acts_as_staff, acts_as_superuser
 
 PAGE_SIZE = 20
 
@@ -349,8 +350,8 @@ def lease_document(request, pk):
 
     lease = get_object_or_404(Lease.objects.select_related("space__facility"), pk=pk)
     user = request.user
-    staff_ok = user.is_superuser or (
-        user.is_staff and user.groups.filter(department__pk=lease.space.facility.department_id).exists()
+    staff_ok = acts_as_superuser(user) or (
+        acts_as_staff(user) and user.groups.filter(department__pk=lease.space.facility.department_id).exists()
     )
     tenant_ok = lease.tenant_id and Association.objects.represented_by(user).filter(pk=lease.tenant_id).exists()
     if not (staff_ok or tenant_ok) or not lease.document:

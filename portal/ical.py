@@ -11,7 +11,8 @@ the merged calendar) and never writes iCalendar itself.
 - Timed items are in the city's time zone (a VTIMEZONE is included).
 - The item's page is in ``URL`` and, for clients that hide URL, at the end of ``DESCRIPTION``.
 - Optional ``extra`` keys: ``link`` (a further link, listed in the description), ``organizer``
-  (name), ``organizer_email`` (ORGANIZER), ``last_modified`` (LAST-MODIFIED).
+  (name), ``organizer_email`` (ORGANIZER), ``last_modified`` (LAST-MODIFIED), ``status``
+  (STATUS: CONFIRMED, TENTATIVE or CANCELLED).
 """
 
 import datetime as dt
@@ -75,6 +76,8 @@ def _event(item, *, now, absolute_url, category):
         event.add("location", item.location)
     if item.extra.get("organizer_email"):
         event.add("organizer", f"mailto:{item.extra['organizer_email']}", parameters={"cn": organizer})
+    if item.extra.get("status"):
+        event.add("status", item.extra["status"])
     label = category(item) if category else None
     if label:
         event.add("categories", [str(label)])

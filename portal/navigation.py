@@ -12,7 +12,7 @@ MAIN_NAV = [
     ("associations:directory", _("Associations")),
     ("associations:event-list", _("Events")),
     ("grants:round-list", _("Grants")),
-    # Facilities ("facilities:facility-list") come here with the change that gives them their pages.
+    ("facilities:facility-list", _("Facilities")),
     ("annualclock:year", _("Annual clock")),
     ("associations:agreement-list", _("Partnership agreements")),
     ("newsletter:archive", _("Newsletter")),
