@@ -8,12 +8,13 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: help venv install run db-start db-stop worker test test-fast lint format messages compilemessages bench clean
+.PHONY: help venv install run db-start db-stop worker test test-fast test-future lint format messages compilemessages bench clean
 
 help:
 	@echo "make run    - install, start PostgreSQL in var/postgres, migrate, demo data, admin user, dev server on http://$(HOST)/"
 	@echo "make db-start / db-stop - start or stop that PostgreSQL by hand (e.g. for manage.py shell)"
 	@echo "make test   - the whole test suite on PostgreSQL and Redis, browser tests included"
+	@echo "make test-future - the non-browser tests with the clock moved (New Year's Eve 2029, next spring)"
 	@echo "make lint   - ruff check and format check"
 	@echo "make bench  - benchmarks on a large generated data set (writes var/bench/results.json)"
 	@echo "make messages - update the translation catalogues (fi, sv, en, pl)"
@@ -66,6 +67,16 @@ test: install compilemessages
 
 test-fast: install
 	$(BIN)/pytest -m "not browser and not slow" $(PYTEST_ARGS)
+
+# The suite must hold on any date: run it with the clock moved (TEST_NOW, tests/conftest.py).
+# 2029-12-31 23:30 in Pori is 21:30 UTC, half an hour before a year boundary, in winter time
+# (+02:00). 15 April next year is the other half: spring, summer time (+03:00), a year only
+# begun; counted from today, so it always probes the coming year.
+FUTURE_NEW_YEAR ?= 2029-12-31T23:30
+FUTURE_SPRING ?= $(shell echo $$(( $$(date +%Y) + 1 )))-04-15
+test-future: install compilemessages
+	TEST_NOW=$(FUTURE_NEW_YEAR) $(BIN)/pytest -m "not browser" -n 2 -q $(PYTEST_ARGS)
+	TEST_NOW=$(FUTURE_SPRING) $(BIN)/pytest -m "not browser" -n 2 -q $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -8,18 +8,76 @@ Personas (CONVENTIONS: the outsider must get nothing):
 - ``department``, ``other_department``; ``staff``, ``other_staff``: staff of each, with MFA.
 """
 
+import datetime as dt
 import os
+import time
+import zoneinfo
 from pathlib import Path
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
+from tests.clock import TEST_CLOCK_OFFSET  # a subprocess's way onto the same moved clock
 from tests.factories import AssociationFactory, DepartmentFactory, MembershipFactory, UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the test makes
 # between browser steps are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# --- The clock ------------------------------------------------------------------------------
+# TEST_NOW moves the clock of the whole run: `TEST_NOW=2029-12-31T23:30 pytest` (a naive time is
+# the portal's wall-clock time, TIME_ZONE; a bare date means noon that day; an offset such as
+# `2029-12-31T21:30Z` is honoured). The clock then ticks on from there. `make test-future` uses it
+# to prove the suite holds on any date. PostgreSQL's now() is not moved, which is why the code
+# reads time only from Python (timezone.now()).
+TEST_NOW = "TEST_NOW"
+_traveller = None
+
+
+def travel_destination(value, zone):
+    """The aware datetime that a ``TEST_NOW`` value names."""
+    value = value.strip()
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(f"{TEST_NOW}={value!r} is not an ISO 8601 date or date and time") from None
+    if len(value) == 10:  # a bare date: noon, an ordinary hour of that day
+        moment = moment.replace(hour=12)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment
+
+
+def pytest_configure(config):
+    """Start the time travel before anything else (the test database included) reads the clock."""
+    global _traveller
+    value = os.environ.get(TEST_NOW, "")
+    if not value or _traveller is not None:
+        return
+    destination = travel_destination(value, zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    offset = destination.timestamp() - time.time()
+    _traveller = time_machine.travel(destination, tick=True)
+    _traveller.start()
+    os.environ[TEST_CLOCK_OFFSET] = repr(offset)
+
+
+def pytest_unconfigure(config):
+    global _traveller
+    if _traveller is not None:
+        _traveller.stop()
+        _traveller = None
+
+
+def pytest_report_header(config):
+    if _traveller is not None:
+        from django.utils import timezone
+
+        return f"clock moved by {TEST_NOW}: now {timezone.localtime():%Y-%m-%d %H:%M %Z}"
+    return None
+
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-background-networking", "--disable-gpu", "--no-first-run"]

@@ -10,10 +10,9 @@ from icalendar import Calendar
 from annualclock.calendar import entry_uid, meeting_uid
 from annualclock.models import Kind
 from tests.annualclock.factories import ClockEntryFactory, MeetingFactory
+from tests.dates import this_year
 
 pytestmark = pytest.mark.django_db
-
-THIS_YEAR = timezone.localdate().year
 
 
 def feed(client, kind=None):
@@ -29,20 +28,22 @@ def events(calendar):
 
 
 def test_a_month_only_entry_is_an_all_day_event_spanning_its_month(client):
-    entry = ClockEntryFactory(year=THIS_YEAR + 1, month=12, title="Yhdistysilta (joulukuu)")
+    year = this_year()
+    entry = ClockEntryFactory(year=year + 1, month=12, title="Yhdistysilta (joulukuu)")
 
     event = events(feed(client))[entry_uid(entry.pk)]
 
     assert event["SUMMARY"] == "Yhdistysilta (joulukuu)"
     assert event["DTSTART"].params["VALUE"] == "DATE" and event["DTEND"].params["VALUE"] == "DATE"
-    assert event.decoded("DTSTART") == dt.date(THIS_YEAR + 1, 12, 1)
-    assert event.decoded("DTEND") == dt.date(THIS_YEAR + 2, 1, 1)  # exclusive: the first day of the next month
+    assert event.decoded("DTSTART") == dt.date(year + 1, 12, 1)
+    assert event.decoded("DTEND") == dt.date(year + 2, 1, 1)  # exclusive: the first day of the next month
     assert str(event["TRANSP"]) == "TRANSPARENT"
 
 
 def test_the_link_to_the_page_is_in_url_and_description(client):
+    year = this_year()
     entry = ClockEntryFactory(
-        year=THIS_YEAR, month=6, description="Työpaja hankeyhteistyöstä.", link="https://www.pori.fi/tyopaja"
+        year=year, month=6, description="Työpaja hankeyhteistyöstä.", link="https://www.pori.fi/tyopaja"
     )
 
     event = events(feed(client))[entry_uid(entry.pk)]
@@ -69,20 +70,22 @@ def test_a_meeting_is_a_timed_event_in_the_citys_time_zone(client, working_group
 
 
 def test_uids_are_stable_across_requests_and_edits(client):
-    entry = ClockEntryFactory(year=THIS_YEAR, month=4)
+    year = this_year()
+    entry = ClockEntryFactory(year=year, month=4)
     first = set(events(feed(client)))
 
-    entry.start_date = dt.date(THIS_YEAR, 4, 14)
+    entry.start_date = dt.date(year, 4, 14)
     entry.save()
     second = events(feed(client))
 
     assert first == set(second)
-    assert second[entry_uid(entry.pk)].decoded("DTSTART") == dt.date(THIS_YEAR, 4, 14)
+    assert second[entry_uid(entry.pk)].decoded("DTSTART") == dt.date(year, 4, 14)
 
 
 def test_a_kind_feed_has_only_that_kind(client, working_group):
-    newsletter = ClockEntryFactory(year=THIS_YEAR, month=5, kind=Kind.NEWSLETTER)
-    ClockEntryFactory(year=THIS_YEAR, month=5, kind=Kind.WORKSHOP)
+    year = this_year()
+    newsletter = ClockEntryFactory(year=year, month=5, kind=Kind.NEWSLETTER)
+    ClockEntryFactory(year=year, month=5, kind=Kind.WORKSHOP)
     MeetingFactory(forum=working_group)
 
     assert set(events(feed(client, "newsletter"))) == {entry_uid(newsletter.pk)}
@@ -92,9 +95,10 @@ def test_a_kind_feed_has_only_that_kind(client, working_group):
 
 
 def test_the_feed_holds_last_this_and_next_year(client):
-    kept = [ClockEntryFactory(year=year, month=6) for year in (THIS_YEAR - 1, THIS_YEAR, THIS_YEAR + 1)]
-    ClockEntryFactory(year=THIS_YEAR - 2, month=6)
-    ClockEntryFactory(year=THIS_YEAR + 2, month=6)
+    now = this_year()
+    kept = [ClockEntryFactory(year=year, month=6) for year in (now - 1, now, now + 1)]
+    ClockEntryFactory(year=now - 2, month=6)
+    ClockEntryFactory(year=now + 2, month=6)
 
     assert set(events(feed(client))) == {entry_uid(entry.pk) for entry in kept}
 

@@ -3,25 +3,30 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from annualclock.models import MeetingResponse
 from portal.models import Forum
 from portal.registries import get_indicator
 from tests.annualclock.factories import MeetingFactory, MeetingResponseFactory
+from tests.dates import this_year
 from tests.factories import AssociationFactory, ForumFactory
 
 pytestmark = pytest.mark.django_db
 
-YEAR = timezone.localdate().year - 1  # a whole year that is over
+
+def last_year():
+    """A whole year that is over."""
+    return this_year() - 1
 
 
-def held(forum, month, year=YEAR, **fields):
+def held(forum, month, year=None, **fields):
+    year = year or last_year()
     starts_at = dt.datetime(year, month, 10, 14, tzinfo=dt.UTC)
     return MeetingFactory(forum=forum, starts_at=starts_at, ends_at=starts_at + dt.timedelta(hours=2), **fields)
 
 
-def value(key, year=YEAR):
+def value(key, year=None):
+    year = year or last_year()
     return get_indicator(key).value_for(year)
 
 
@@ -41,13 +46,13 @@ def test_meetings_held_per_year_by_forum(forums):
     held(forums["evenings"], 3)
     held(forums["evenings"], 10)
     MeetingFactory(forum=forums["group"], matters_handled=9)  # not held yet: not counted
-    held(forums["group"], 6, year=YEAR - 1, matters_handled=2)
+    held(forums["group"], 6, year=last_year() - 1, matters_handled=2)
 
     assert value("annualclock.working_group_meetings") == 2
     assert value("annualclock.matters_handled") == 7
     assert value("annualclock.sports_parliament_meetings") == 1
     assert value("annualclock.association_evenings") == 2
-    assert value("annualclock.working_group_meetings", YEAR - 1) == 1
+    assert value("annualclock.working_group_meetings", last_year() - 1) == 1
 
 
 def test_share_of_meetings_invited_at_least_7_days_ahead(forums):
@@ -60,7 +65,7 @@ def test_share_of_meetings_invited_at_least_7_days_ahead(forums):
     held(forums["group"], 4)  # never invited: not part of the share
 
     assert value("annualclock.invited_on_time_share") == 75.0
-    assert value("annualclock.invited_on_time_share", YEAR - 5) is None
+    assert value("annualclock.invited_on_time_share", last_year() - 5) is None
 
 
 def test_associations_that_took_part_count_each_once(forums):

@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from PIL import Image
 
 from associations.models import Event, FieldOfActivity, Language, PartnershipAgreement, PartnershipReview
+from tests.dates import days_ago, days_ahead
 from tests.factories import AssociationFactory, ContactPersonFactory, DepartmentFactory
 
 
@@ -36,7 +37,7 @@ class EventFactory(factory.django.DjangoModelFactory):
 
     association = factory.SubFactory(AssociationFactory)
     title = factory.Sequence(lambda n: f"Event {n}")
-    start_date = dt.date(2026, 12, 12)
+    start_date = factory.LazyFunction(lambda: days_ahead(14))  # coming, so listed
     start_time = dt.time(18, 0)
     moderation_state = Event.ModerationState.APPROVED
 
@@ -50,8 +51,8 @@ class PartnershipAgreementFactory(factory.django.DjangoModelFactory):
     responsible_person = factory.SubFactory(ContactPersonFactory, department=factory.SelfAttribute("..department"))
     title = factory.Sequence(lambda n: f"Partnership {n}")
     goals = "Liikuntaa kaikille porilaisille."
-    valid_from = dt.date(2026, 1, 1)
-    valid_until = dt.date(2028, 12, 31)
+    valid_from = factory.LazyFunction(lambda: days_ago(365))  # in force today
+    valid_until = factory.LazyFunction(lambda: days_ahead(2 * 365))
     is_public = True
 
 
@@ -60,7 +61,7 @@ class PartnershipReviewFactory(factory.django.DjangoModelFactory):
         model = PartnershipReview
 
     agreement = factory.SubFactory(PartnershipAgreementFactory)
-    held_on = dt.date(2026, 3, 1)
+    held_on = factory.LazyFunction(lambda: days_ago(30))
 
 
 def image_bytes(fmt="PNG", size=(8, 8)):

@@ -8,14 +8,15 @@ from associations.services.agreements import agreement_send_review_reminders
 from associations.validators import PDF_INVALID
 from tests.associations.factories import PartnershipAgreementFactory, PartnershipReviewFactory, pdf_upload
 from tests.associations.utils import as_shown
+from tests.dates import days_ago, days_ahead
 from tests.factories import AssociationFactory, ContactPersonFactory
 
 
 @pytest.mark.django_db
 def test_the_public_page_lists_only_valid_public_agreements(client):
-    PartnershipAgreementFactory(title="Voimassa oleva", valid_from=dt.date(2026, 1, 1), valid_until=None)
-    PartnershipAgreementFactory(title="Päättynyt", valid_from=dt.date(2020, 1, 1), valid_until=dt.date(2022, 1, 1))
-    PartnershipAgreementFactory(title="Tuleva", valid_from=dt.date(2027, 1, 1), valid_until=None)
+    PartnershipAgreementFactory(title="Voimassa oleva", valid_from=days_ago(300), valid_until=None)
+    PartnershipAgreementFactory(title="Päättynyt", valid_from=days_ago(6 * 365), valid_until=days_ago(1))
+    PartnershipAgreementFactory(title="Tuleva", valid_from=days_ahead(1), valid_until=None)
     PartnershipAgreementFactory(title="Ei julkinen", is_public=False)
     PartnershipAgreementFactory(title="Piilotetun seuran", association=AssociationFactory(is_public=False))
     body = client.get("/en/associations/agreements/").content.decode()

@@ -9,6 +9,7 @@ from associations.models import Association
 from associations.search import SEARCH_TOO_LONG
 from tests.associations.factories import FieldOfActivityFactory, LanguageFactory, PartnershipAgreementFactory
 from tests.associations.utils import en
+from tests.dates import days_ago
 from tests.factories import AgeGroupFactory, AssociationFactory, ServiceAreaFactory
 
 URL = "/en/associations/"
@@ -107,10 +108,8 @@ def test_a_main_field_of_activity_finds_associations_in_its_subfields(client, re
 
 
 def test_has_a_partnership_agreement_filter_counts_only_valid_public_agreements(client, registry):
-    PartnershipAgreementFactory(association=registry["karhut"], valid_from=dt.date(2026, 1, 1), valid_until=None)
-    PartnershipAgreementFactory(
-        association=registry["nuoriso"], valid_from=dt.date(2020, 1, 1), valid_until=dt.date(2021, 12, 31)
-    )
+    PartnershipAgreementFactory(association=registry["karhut"], valid_from=days_ago(300), valid_until=None)
+    PartnershipAgreementFactory(association=registry["nuoriso"], valid_from=days_ago(5 * 365), valid_until=days_ago(1))
     PartnershipAgreementFactory(association=registry["elakelaiset"], is_public=False)
     assert names(client.get(URL, {"has_agreement": "on"})) == ["Porin Karhut ry"]
     # Submitting the form with the box unticked filters nothing: Porin Karhut is still found.

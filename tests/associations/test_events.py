@@ -10,6 +10,7 @@ from associations.models import Association, Event
 from associations.validators import EVENT_END_BEFORE_START, POSTER_ALT_REQUIRED
 from tests.associations.factories import EventFactory, image_upload
 from tests.associations.utils import en
+from tests.dates import days_ago, days_ahead, local
 from tests.factories import AssociationFactory, MembershipFactory, ServiceAreaFactory, UserFactory
 
 FIXTURES = "tests/fixtures"
@@ -20,7 +21,7 @@ def event_form(**overrides):
         "kind": "event",
         "title": "Joulunäytös",
         "description": "Tervetuloa!",
-        "start_date": "2026-12-12",
+        "start_date": days_ahead(14).isoformat(),
         "start_time": "",
         "end_date": "",
         "end_time": "",
@@ -78,7 +79,7 @@ def test_staff_approval_publishes_the_event_and_tells_the_poster(
     from associations.services import events
 
     event = events.event_create(
-        association=association, user=association_member, data={"title": "Turnaus", "start_date": dt.date(2026, 12, 5)}
+        association=association, user=association_member, data={"title": "Turnaus", "start_date": days_ahead(8)}
     )
     events.event_approve(event=event, user=staff)
     assert "Turnaus" in client.get("/en/associations/events/").content.decode()
@@ -110,15 +111,17 @@ def test_the_events_list_shows_upcoming_published_events_with_filters(client, db
     area = ServiceAreaFactory(name="Reposaari")
     village = AssociationFactory(name="Reposaaren Kyläyhdistys ry")
     village.service_areas.add(area)
-    EventFactory(association=village, title="Kylätalkoot", start_date=dt.date(2026, 12, 1))
-    EventFactory(title="Menneet markkinat", start_date=dt.date(2026, 1, 1))
-    EventFactory(title="Projektiuutinen", kind="project", start_date=dt.date(2027, 1, 1))
+    EventFactory(association=village, title="Kylätalkoot", start_date=days_ahead(4))
+    market_day = days_ago(60)
+    EventFactory(title="Menneet markkinat", start_date=market_day)
+    EventFactory(title="Projektiuutinen", kind="project", start_date=days_ahead(35))
     body = client.get("/en/associations/events/").content.decode()
     assert "Kylätalkoot" in body and "Projektiuutinen" in body and "Menneet markkinat" not in body
     filtered = client.get("/en/associations/events/", {"service_area": area.pk}).content.decode()
     assert "Kylätalkoot" in filtered and "Projektiuutinen" not in filtered
     assert "Projektiuutinen" in client.get("/en/associations/events/", {"kind": "project"}).content.decode()
-    past = client.get("/en/associations/events/", {"start": "2026-01-01", "end": "2026-01-31"}).content.decode()
+    window = {"start": market_day - dt.timedelta(days=5), "end": market_day + dt.timedelta(days=5)}
+    past = client.get("/en/associations/events/", window).content.decode()
     assert "Menneet markkinat" in past and "Kylätalkoot" not in past
 
 
@@ -131,29 +134,31 @@ def test_the_events_list_query_count_does_not_grow(client, db, django_assert_max
 
 
 def test_the_icalendar_feed_has_stable_uids_and_the_link_in_the_description(client, db):
-    timed = EventFactory(title="Ilta", start_date=dt.date(2026, 12, 12), start_time=dt.time(18), end_time=dt.time(20))
-    all_day = EventFactory(title="Markkinat", start_date=dt.date(2026, 12, 19), start_time=None)
+    evening, market_day = days_ahead(15), days_ahead(22)
+    timed = EventFactory(title="Ilta", start_date=evening, start_time=dt.time(18), end_time=dt.time(20))
+    all_day = EventFactory(title="Markkinat", start_date=market_day, start_time=None)
     first = client.get("/en/associations/events.ics")
     assert first["Content-Type"].startswith("text/calendar")
     calendar = Calendar.from_ical(first.content)
     events = {str(e["summary"]): e for e in calendar.walk("VEVENT")}
     assert str(events["Ilta"]["uid"]) == f"association-event-{timed.pk}@127.0.0.1"
-    assert events["Ilta"].decoded("dtstart").isoformat() == "2026-12-12T18:00:00+02:00"
-    assert events["Markkinat"].decoded("dtstart") == dt.date(2026, 12, 19)
-    assert events["Markkinat"].decoded("dtend") == dt.date(2026, 12, 20)
+    assert events["Ilta"].decoded("dtstart").isoformat() == local(evening, dt.time(18)).isoformat()  # Pori time
+    assert events["Markkinat"].decoded("dtstart") == market_day
+    assert events["Markkinat"].decoded("dtend") == market_day + dt.timedelta(days=1)
     assert f"/associations/events/{all_day.pk}/" in str(events["Markkinat"]["description"])
     second = Calendar.from_ical(client.get("/en/associations/events.ics").content)
     assert [str(e["uid"]) for e in second.walk("VEVENT")] == [str(e["uid"]) for e in calendar.walk("VEVENT")]
 
 
 def test_a_published_event_has_event_json_ld(client, db):
-    event = EventFactory(title="</script>Ilta", place="Karhuhalli", start_date=dt.date(2026, 12, 12))
+    day = days_ahead(14)
+    event = EventFactory(title="</script>Ilta", place="Karhuhalli", start_date=day)
     body = client.get(f"/en/associations/events/{event.pk}/").content.decode()
     (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', body, re.S)
     data = json.loads(block)
     assert data["@type"] == "Event"
     assert data["name"] == "</script>Ilta"
-    assert data["startDate"] == "2026-12-12T18:00:00+02:00"
+    assert data["startDate"] == local(day, dt.time(18)).isoformat()  # Pori time, with its offset
     assert data["location"] == {"@type": "Place", "name": "Karhuhalli"}
     assert data["organizer"]["@type"] == "Organization"
 

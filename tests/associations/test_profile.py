@@ -1,4 +1,3 @@
-import datetime as dt
 import json
 import re
 
@@ -6,6 +5,7 @@ import pytest
 
 from associations.models import Association, Event
 from tests.associations.factories import EventFactory, PartnershipAgreementFactory, image_upload
+from tests.dates import days_ago, days_ahead
 from tests.factories import AssociationFactory, MembershipFactory, UserFactory
 
 
@@ -24,8 +24,8 @@ def test_the_profile_shows_description_contacts_events_and_agreements(client):
         phone="+358 40 123 4567",
         founded_year=1967,
     )
-    EventFactory(association=association, title="Joulunäytös", start_date=dt.date(2026, 12, 12))
-    EventFactory(association=association, title="Vanha turnaus", start_date=dt.date(2025, 1, 1))
+    EventFactory(association=association, title="Joulunäytös", start_date=days_ahead(15))
+    EventFactory(association=association, title="Vanha turnaus", start_date=days_ago(330))
     EventFactory(association=association, title="Odottaa", moderation_state=Event.ModerationState.PENDING)
     PartnershipAgreementFactory(association=association, title="Liikuntakumppanuus")
     body = client.get("/en/associations/porin-karhut/").content.decode()

@@ -10,6 +10,7 @@ from associations.services.registry import association_send_confirmation_reminde
 from associations.tokens import confirmation_token
 from portal.registries import calendar_items, get_indicator, home_sections, recipients
 from tests.associations.factories import EventFactory, PartnershipAgreementFactory, PartnershipReviewFactory
+from tests.dates import days_ahead, this_year
 from tests.factories import AssociationFactory, MembershipFactory
 
 TODAY = dt.date(2026, 11, 21)
@@ -54,18 +55,19 @@ def test_indicators_count_the_year():
     AssociationFactory(prh_class=Association.PRHClass.SPORTS)
     AssociationFactory(prh_class=Association.PRHClass.SPORTS)
     AssociationFactory(prh_class=Association.PRHClass.CULTURE, moderation_state="pending")
-    agreement = PartnershipAgreementFactory(valid_from=dt.date(2026, 1, 1), valid_until=dt.date(2026, 12, 31))
+    year = this_year()  # the entries above were created this year
+    agreement = PartnershipAgreementFactory(valid_from=dt.date(year, 1, 1), valid_until=dt.date(year, 12, 31))
     PartnershipAgreementFactory(valid_from=dt.date(2020, 1, 1), valid_until=dt.date(2021, 1, 1))
-    PartnershipReviewFactory(agreement=agreement, held_on=dt.date(2026, 3, 1))
-    EventFactory(start_date=dt.date(2026, 5, 1))
-    EventFactory(start_date=dt.date(2026, 6, 1), moderation_state="pending")
-    by_class = get_indicator("associations.per_prh_class").value_for(2026)
+    PartnershipReviewFactory(agreement=agreement, held_on=dt.date(year, 3, 1))
+    EventFactory(start_date=dt.date(year, 5, 1))
+    EventFactory(start_date=dt.date(year, 6, 1), moderation_state="pending")
+    by_class = get_indicator("associations.per_prh_class").value_for(year)
     assert by_class[str(Association.PRHClass.SPORTS.label)] >= 2
     assert sum(by_class.values()) == Association.objects.filter(moderation_state="approved").count()
-    assert get_indicator("associations.partnership_agreements_valid").value_for(2026) == 1
+    assert get_indicator("associations.partnership_agreements_valid").value_for(year) == 1
     assert get_indicator("associations.partnership_agreements_valid").value_for(2020) == 1
-    assert get_indicator("associations.partnership_discussions_held").value_for(2026) == 1
-    assert get_indicator("associations.events_published").value_for(2026) == 1
+    assert get_indicator("associations.partnership_discussions_held").value_for(year) == 1
+    assert get_indicator("associations.events_published").value_for(year) == 1
 
 
 @pytest.mark.django_db
@@ -104,7 +106,7 @@ def test_recipient_lists_give_public_contacts_and_representatives_with_their_ass
 
 @pytest.mark.django_db
 def test_the_front_page_shows_coming_events(client):
-    EventFactory(title="Joulumyyjäiset", start_date=dt.date(2026, 12, 5))
+    EventFactory(title="Joulumyyjäiset", start_date=days_ahead(8))
     request = RequestFactory().get("/")
     sections = {key: context for key, _template, context in home_sections(request)}
     assert [e.title for e in sections["associations.events"]["events"]] == ["Joulumyyjäiset"]

@@ -13,6 +13,7 @@ from portal.models import Notification
 from tests.associations.factories import EventFactory, PartnershipAgreementFactory
 from tests.associations.utils import grant_registry_permissions
 from tests.conftest import assert_accessible, enable_totp, make_staff
+from tests.dates import days_ahead
 from tests.factories import AssociationFactory, MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -117,7 +118,7 @@ def test_sign_up_claim_get_approved_edit_and_be_found_with_a_typo(page, browser,
 
 
 def test_the_registrys_public_pages_pass_axe(page, karhut):
-    EventFactory(association=karhut, title="Joulunäytös", start_date=dt.date(2026, 12, 12), place="Isomäki")
+    EventFactory(association=karhut, title="Joulunäytös", start_date=days_ahead(14), place="Isomäki")
     PartnershipAgreementFactory(association=karhut, title="Liikuntakumppanuus")
     for path in [
         "/fi/associations/",

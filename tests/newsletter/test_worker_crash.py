@@ -11,7 +11,6 @@ and must finish the issue without sending anyone a second copy.
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from django.utils import timezone
 from newsletter.models import Delivery, Issue
 from newsletter.services import delivery, drafting
 from newsletter.smtpsink import start_sink
+from tests import clock
 from tests.newsletter.factories import IssueFactory, bulk_subscribers
 
 SUBSCRIBERS = 500
@@ -59,8 +59,7 @@ def start_worker(smtp_port, log_path):
         "LOG_LEVEL": "WARNING",
         "PYTHONWARNINGS": "ignore",
     }
-    celery = Path(sys.executable).parent / "celery"
-    command = [str(celery), "-A", "portal", "worker", "--pool=prefork", "-c", "2", "-l", "WARNING"]
+    command = clock.command("celery", "-A", "portal", "worker", "--pool=prefork", "-c", "2", "-l", "WARNING")
     command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"crashtest-{os.getpid()}@%h"]
     log = open(log_path, "ab")  # noqa: SIM115 - closed with the process below
     process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=log, stderr=log, start_new_session=True)

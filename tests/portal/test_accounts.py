@@ -209,7 +209,7 @@ def test_signup_queues_a_finnish_confirmation_whose_link_verifies_and_signs_in(c
 
 
 @pytest.mark.django_db
-def test_an_unverified_user_cannot_sign_in_and_gets_the_link_again(client):
+def test_an_unverified_user_cannot_sign_in_and_gets_the_link_again(client, rate_limit_cache):
     sign_up(client, "kassa@karhut.example")
     client.post("/fi/accounts/logout/")
     cache.clear()  # allauth's resend cooldown lives in the cache
@@ -287,7 +287,7 @@ def test_each_allauth_message_gets_its_own_short_outbox_key():
 
 
 @pytest.mark.django_db
-def test_asking_for_the_confirmation_twice_queues_two_messages(client, outsider):
+def test_asking_for_the_confirmation_twice_queues_two_messages(client, outsider, rate_limit_cache):
     EmailAddress.objects.create(user=outsider, email="second@example.org", verified=False, primary=False)
     client.force_login(outsider, backend="django.contrib.auth.backends.ModelBackend")
 
@@ -303,7 +303,10 @@ def test_asking_for_the_confirmation_twice_queues_two_messages(client, outsider)
 
 @pytest.fixture
 def rate_limit_cache():
-    """The rate limits count in a private cache, so no other test's requests are counted."""
+    """The rate limits count in a private cache, so no other test's requests are counted.
+
+    Clearing it clears only it: ``cache.clear()`` on the shared Redis would flush the counters of
+    a test running at the same time in another xdist worker."""
     with override_settings(
         CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rate-limits"}}
     ):
