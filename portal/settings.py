@@ -169,6 +169,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic tasks. Each app owns its entries; the task names are the app's tasks.py functions.
 CELERY_BEAT_SCHEDULE = {
     "outbox-send-due": {"task": "portal.tasks.outbox_send_due", "schedule": 60.0},
+    # portal: proof that beat and a worker run (shown on the outbox's admin page).
+    "beat-heartbeat": {"task": "portal.tasks.beat_heartbeat", "schedule": 60.0},
     # newsletter: start scheduled issues when due, resume stalled sending; forget unconfirmed requests.
     "newsletter-send-due": {"task": "newsletter.tasks.send_due", "schedule": 60.0},
     "newsletter-purge-unconfirmed": {"task": "newsletter.tasks.purge_unconfirmed", "schedule": 24 * 60 * 60.0},
@@ -184,6 +186,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 60 * 60.0,
     },
 }
+
+# --- Operations: readiness ---------------------------------------------------------------
+# /readyz answers 503 when the oldest due, unsent e-mail has waited longer than this (seconds).
+READYZ_OUTBOX_MAX_AGE = env.int("READYZ_OUTBOX_MAX_AGE", default=15 * 60)
 
 # --- E-mail -------------------------------------------------------------------------------
 if PRODUCTION and not env.str("EMAIL_URL", default=""):
@@ -279,6 +285,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # The container healthcheck (ops/healthcheck.py) asks gunicorn directly over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.test import override_settings
 
 COMPOSE = Path(settings.BASE_DIR) / "docker-compose.yml"
-INTERNAL_ONLY = {"postgres", "redis", "migrate", "beat"}
+INTERNAL_ONLY = {"postgres", "redis", "migrate", "beat", "backup"}
 
 
 @pytest.fixture(scope="module")
