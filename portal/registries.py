@@ -151,6 +151,7 @@ def autodiscover():
     autodiscover_modules("indicators")
     autodiscover_modules("calendar")
     autodiscover_modules("home")
+    autodiscover_modules("retention")  # portal.retention's registry: each app's retention jobs
 
 
 # --- Front-page sections ------------------------------------------------------------------

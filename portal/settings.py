@@ -171,9 +171,10 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-send-due": {"task": "portal.tasks.outbox_send_due", "schedule": 60.0},
     # portal: proof that beat and a worker run (shown on the outbox's admin page).
     "beat-heartbeat": {"task": "portal.tasks.beat_heartbeat", "schedule": 60.0},
-    # newsletter: start scheduled issues when due, resume stalled sending; forget unconfirmed requests.
+    # portal.retention: every app's retention jobs (RETENTION_DAYS below), e.g. unconfirmed newsletter requests.
+    "retention-run": {"task": "portal.tasks.retention_run", "schedule": 24 * 60 * 60.0},
+    # newsletter: start scheduled issues when due, resume stalled sending.
     "newsletter-send-due": {"task": "newsletter.tasks.send_due", "schedule": 60.0},
-    "newsletter-purge-unconfirmed": {"task": "newsletter.tasks.purge_unconfirmed", "schedule": 24 * 60 * 60.0},
     # annualclock: the day-before reminder to associations attending a meeting (idempotent by outbox key).
     "annualclock-meeting-reminders": {"task": "annualclock.tasks.send_meeting_reminders", "schedule": 60 * 60.0},
     # associations: yearly "is your profile current?" and due partnership discussions (idempotent).
@@ -190,6 +191,20 @@ CELERY_BEAT_SCHEDULE = {
 # --- Operations: readiness ---------------------------------------------------------------
 # /readyz answers 503 when the oldest due, unsent e-mail has waited longer than this (seconds).
 READYZ_OUTBOX_MAX_AGE = env.int("READYZ_OUTBOX_MAX_AGE", default=15 * 60)
+
+# --- Operations: retention (portal.retention) ----------------------------------------------
+# Days each kind of personal data is kept after its event; 0 turns a job off. The privacy
+# notice's promises: see each app's retention.py for what the job removes.
+RETENTION_DAYS = {
+    # Newsletter requests never confirmed: the link is valid a week, so a day after that.
+    "NEWSLETTER_UNCONFIRMED": env.int("RETENTION_NEWSLETTER_UNCONFIRMED_DAYS", default=8),
+    # Unsubscribed: the consent evidence must be demonstrable for the limitation period (3 years).
+    "NEWSLETTER_UNSUBSCRIBED": env.int("RETENTION_NEWSLETTER_UNSUBSCRIBED_DAYS", default=3 * 365),
+    # Rejected requests to represent an association, with their messages.
+    "REJECTED_CLAIMS": env.int("RETENTION_REJECTED_CLAIMS_DAYS", default=180),
+    # Texts of sent e-mails (the send log of recipient, subject and time stays).
+    "OUTBOX_BODY": env.int("RETENTION_OUTBOX_BODY_DAYS", default=90),
+}
 
 # --- E-mail -------------------------------------------------------------------------------
 if PRODUCTION and not env.str("EMAIL_URL", default=""):

@@ -15,3 +15,11 @@ def beat_heartbeat():
     from portal.models import Heartbeat
 
     Heartbeat.beat("beat")
+
+
+@shared_task(acks_late=True)
+def retention_run():
+    """Beat, daily: every app's retention job (portal.retention); each logs what it removed."""
+    from portal.retention import run_retention
+
+    return {result.key: result.count for result in run_retention()}
