@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.cities import CITY_PROFILES
 from portal.observability import JSON_FORMATTER, TEXT_FORMAT, init_sentry
+from portal.storage import StorageURLError, storage_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -356,8 +357,23 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploads live outside the static path; views serve them only to those allowed.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = "/media/"
+# Uploads on shared storage: STORAGE_URL names an S3-compatible bucket (MinIO in compose, or a
+# cloud's), so every web replica on every host serves the same files:
+#   s3+https://ACCESS_KEY:SECRET_KEY@s3.example.org/BUCKET   (s3+http:// for MinIO on the
+#   internal network; s3://ACCESS_KEY:SECRET_KEY@/BUCKET for AWS itself, STORAGE_REGION)
+# The bucket stays private (objects private, no public URL is ever rendered): every upload is
+# streamed through the permission-checked views. Without STORAGE_URL, MEDIA_ROOT on local disk.
+STORAGE_URL = env.str("STORAGE_URL", default="")
+try:
+    _default_storage = storage_from_url(
+        STORAGE_URL,
+        region=env.str("STORAGE_REGION", default="us-east-1"),
+        prefix=env.str("STORAGE_PREFIX", default="media"),
+    )
+except StorageURLError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION

@@ -16,7 +16,7 @@ COMPOSE = Path(settings.BASE_DIR) / "docker-compose.yml"
 # The Compose Specification's JSON schema, vendored from the docker-compose 1.29.2 wheel on PyPI
 # (compose/config/compose_spec.json, Apache-2.0): `docker compose config` needs a Docker engine.
 COMPOSE_SCHEMA = Path(settings.BASE_DIR) / "ops" / "compose-spec.json"
-INTERNAL_ONLY = {"postgres", "redis", "migrate", "beat", "backup"}
+INTERNAL_ONLY = {"postgres", "redis", "migrate", "beat", "backup", "minio", "minio-init"}
 
 
 @pytest.fixture(scope="module")

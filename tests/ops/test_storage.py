@@ -1,0 +1,216 @@
+"""Uploads on local disk or in an S3-compatible bucket (moto's standalone server: a real S3 HTTP
+endpoint on loopback). On both, a poster goes in through the site's form and comes back only
+through the permission-checked view; with the bucket, another process serves what this one
+stored, and the bucket itself gives an outsider nothing."""
+
+import datetime as dt
+import hashlib
+import os
+import socket
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+import uuid
+
+import boto3
+import pytest
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.utils import timezone
+
+from associations.models import Event
+from portal.storage import StorageURLError, storage_from_url
+from tests.associations.factories import image_upload
+
+KEY, SECRET = "portal-test", "portal-test-secret"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def bucket_url(s3_endpoint):
+    bucket = f"portal-{uuid.uuid4().hex[:12]}"
+    s3(s3_endpoint).create_bucket(Bucket=bucket)
+    return f"s3+http://{KEY}:{SECRET}@{s3_endpoint.removeprefix('http://')}/{bucket}"
+
+
+def s3(endpoint):
+    return boto3.client(
+        "s3", endpoint_url=endpoint, aws_access_key_id=KEY, aws_secret_access_key=SECRET, region_name="us-east-1"
+    )
+
+
+@pytest.fixture(params=["local", "s3"])
+def backend(request, settings):
+    """The default storage on each backend in turn; returns the STORAGE_URL (empty: local disk)."""
+    url = request.getfixturevalue("bucket_url") if request.param == "s3" else ""
+    settings.STORAGES = {**settings.STORAGES, "default": storage_from_url(url)}
+    return url
+
+
+def event_form(**overrides):
+    day = timezone.localdate() + dt.timedelta(days=30)
+    data = {"kind": "event", "title": "Joulunäytös", "description": "", "start_date": day.isoformat()}
+    data |= {"start_time": "", "end_date": "", "end_time": "", "place": "Isomäen jäähalli", "online_url": ""}
+    data |= {"link": "", "poster_alt": "Luistelijoita jäällä", "report": ""}
+    return data | overrides
+
+
+def post_poster(client):
+    upload = image_upload("juliste.png", "PNG")
+    body = upload.read()
+    upload.seek(0)
+    response = client.post("/en/associations/events/new/", event_form(poster=upload))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return Event.objects.get(title="Joulunäytös"), body
+
+
+def test_a_poster_uploaded_through_the_form_is_stored_and_streamed_back_only_to_those_allowed(
+    backend, client, client_for, association_member
+):
+    event, body = post_poster(client_for(association_member))
+    url = f"/en/associations/events/{event.pk}/poster/"
+
+    own = client_for(association_member).get(url)
+    outsider = client.get(url)
+
+    assert default_storage.exists(event.poster.name)
+    assert own.status_code == 200 and own.streaming
+    assert b"".join(own.streaming_content)[:8] == body[:8]
+    assert "no-store" in own["Cache-Control"]
+    assert outsider.status_code == 404  # pending: only its association sees it
+    if backend:
+        assert type(default_storage._wrapped).__name__ == "S3Storage"
+    else:
+        assert (settings.MEDIA_ROOT / event.poster.name).is_file()
+
+
+def test_a_missing_file_is_a_404_not_a_500(backend, client_for, association_member):
+    event, _body = post_poster(client_for(association_member))
+    Event.objects.filter(pk=event.pk).update(moderation_state="approved")
+    default_storage.delete(event.poster.name)
+
+    assert client_for(association_member).get(f"/en/associations/events/{event.pk}/poster/").status_code == 404
+
+
+def test_objects_in_the_bucket_are_private(bucket_url, settings, client_for, association_member):
+    settings.STORAGES = {**settings.STORAGES, "default": storage_from_url(bucket_url)}
+    event, _body = post_poster(client_for(association_member))
+    options = storage_from_url(bucket_url)["OPTIONS"]
+    key = f"{options['location']}/{event.poster.name}"
+
+    grants = s3(options["endpoint_url"]).get_object_acl(Bucket=options["bucket_name"], Key=key)["Grants"]
+    with pytest.raises(urllib.error.HTTPError) as anonymous:
+        urllib.request.urlopen(f"{options['endpoint_url']}/{options['bucket_name']}/{key}")  # noqa: S310
+
+    assert [grant["Grantee"]["Type"] for grant in grants] == ["CanonicalUser"]
+    assert anonymous.value.code == 403
+
+
+OTHER_PROCESS = """
+import hashlib, sys
+import django
+django.setup()
+from django.test import Client
+response = Client().get(sys.argv[1])
+body = b"".join(response.streaming_content) if response.status_code == 200 else b""
+print(response.status_code, hashlib.sha256(body).hexdigest())
+"""
+
+
+def serve_in_another_process(path, *, storage_url, media_root):
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DJANGO_ENV": "test",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "STORAGE_URL": storage_url,
+        "MEDIA_ROOT": str(media_root),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", OTHER_PROCESS, path],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    status, digest = out.stdout.split()[-2:]
+    return int(status), digest
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_with_the_bucket_a_poster_uploaded_through_one_process_is_served_by_another(
+    bucket_url, settings, client_for, tmp_path
+):
+    from tests.factories import MembershipFactory
+
+    member = MembershipFactory(association__name="Porin Karhut ry", association__slug="porin-karhut").user
+    settings.STORAGES = {**settings.STORAGES, "default": storage_from_url(bucket_url)}
+    published, body = post_poster(client_for(member))
+    Event.objects.filter(pk=published.pk).update(moderation_state="approved")
+    pending = Event.objects.create(
+        association=published.association,
+        title="Luonnos",
+        start_date=published.start_date,
+        poster=published.poster.name,
+        poster_alt="Juliste",
+        moderation_state="pending",
+    )
+    elsewhere = tmp_path / "another-host"  # the other process has no local copy of anything
+
+    served = serve_in_another_process(
+        f"/en/associations/events/{published.pk}/poster/", storage_url=bucket_url, media_root=elsewhere
+    )
+    private = serve_in_another_process(
+        f"/en/associations/events/{pending.pk}/poster/", storage_url=bucket_url, media_root=elsewhere
+    )
+    on_local_disk = serve_in_another_process(
+        f"/en/associations/events/{published.pk}/poster/", storage_url="", media_root=elsewhere
+    )
+
+    assert served == (200, hashlib.sha256(body).hexdigest())
+    assert private[0] == 404  # an outsider gets nothing for an unpublished event's poster
+    assert on_local_disk[0] == 404  # why replicas on several hosts need the bucket
+
+
+@pytest.mark.parametrize(
+    ("url", "endpoint", "bucket"),
+    [
+        ("s3+http://k:s@minio:9000/portal-media", "http://minio:9000", "portal-media"),
+        ("s3+https://k:s%2Fx@s3.example.org/media", "https://s3.example.org", "media"),
+        ("s3://k:s@/portal-media", None, "portal-media"),
+    ],
+)
+def test_storage_url_names_the_endpoint_bucket_and_keys(url, endpoint, bucket):
+    options = storage_from_url(url)["OPTIONS"]
+
+    assert (options["endpoint_url"], options["bucket_name"]) == (endpoint, bucket)
+    assert options["default_acl"] == "private" and options["querystring_auth"] is True
+    assert storage_from_url("") == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+
+@pytest.mark.parametrize("url", ["s3+http://minio:9000/", "ftp://k:s@host/bucket", "s3+https://k:s@/bucket"])
+def test_a_malformed_storage_url_is_refused(url):
+    with pytest.raises(StorageURLError):
+        storage_from_url(url)
