@@ -44,5 +44,6 @@ RUN DJANGO_ENV=production \
 USER portal
 EXPOSE 8000
 
-# WEB_CONCURRENCY (read by gunicorn) sets the number of workers; the default is 1.
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--timeout", "60"]
+# WEB_CONCURRENCY (read by gunicorn) sets the number of workers; the default is 1. The config
+# file logs JSON lines (access lines with the request id) unless LOG_FORMAT=text.
+CMD ["gunicorn", "portal.wsgi:application", "--config", "ops/gunicorn.conf.py"]

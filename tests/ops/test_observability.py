@@ -3,6 +3,7 @@ page; production logs are JSON lines; error reports carry no personal data."""
 
 import json
 import logging
+import logging.config
 from io import StringIO
 
 import pytest
@@ -120,3 +121,25 @@ def test_sentry_is_set_up_without_personal_data_when_a_dsn_is_given(monkeypatch)
     assert seen["send_default_pii"] is False
     assert seen["before_send"] is scrub_event
     assert {type(i).__name__ for i in seen["integrations"]} == {"DjangoIntegration", "CeleryIntegration"}
+
+
+def test_gunicorns_access_lines_are_json_with_the_request_id(tmp_path):
+    import runpy
+
+    conf = runpy.run_path(str(settings.BASE_DIR / "ops" / "gunicorn.conf.py"))
+    gunicorn_only = {key: value for key, value in conf["logconfig_dict"].items() if key != "root"}
+    logging.config.dictConfig(gunicorn_only)
+    stream = StringIO()
+    access = logging.getLogger("gunicorn.access")
+    access.handlers[0].stream = stream
+    atoms = {"h": "10.0.0.2", "m": "GET", "U": "/fi/", "q": "token=secret", "s": "200", "B": "5120"}
+    atoms |= {"D": "15300", "{x-request-id}o": "resident-report-42"}
+
+    from gunicorn.glogging import SafeAtoms
+
+    access.info(conf["access_log_format"], SafeAtoms(atoms))
+
+    line = json.loads(stream.getvalue())
+    assert line["request_id"] == "resident-report-42" and line["time"]
+    assert (line["method"], line["path"], line["status"], line["duration_ms"]) == ("GET", "/fi/", "200", 15.3)
+    assert "secret" not in stream.getvalue()
