@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -81,6 +82,16 @@ def _manage(env, *args):
     subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
 
 
+def _files(root):
+    import hashlib
+
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(Path(root).rglob("*"))
+        if path.is_file()
+    }
+
+
 def _free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -135,11 +146,19 @@ def main():
 
     media_src, media_dst = work / "media-src", work / "media-dst"
     step("populate source (migrate + demo data)")
+    for folder in (media_src, media_dst):
+        if folder.exists():
+            shutil.rmtree(folder)
     _recreate(server, src)
     src_env = _django_env(f"{server}/{src}", media_src)
     _manage(src_env, "migrate", "--no-input", "-v", "0")
     _manage(src_env, "demo_data")
     done("populate source (migrate + demo data)")
+
+    # The demo data has no uploads: one stands in for them, so the uploads' round trip is checked too.
+    sentinel = media_src / "drill" / "poster.png"
+    sentinel.parent.mkdir(parents=True, exist_ok=True)
+    sentinel.write_bytes(b"\x89PNG drill " + os.urandom(64))
 
     step("backup (pg_dump -Fc + uploads)")
     backup_set = make_set(database_url=f"{server}/{src}", backup_dir=work / "sets", media_root=media_src)
@@ -165,7 +184,7 @@ def main():
     )
     done("restore (pg_restore into an empty database + uploads)")
 
-    step("compare row counts")
+    step("compare row counts and uploads")
     before, after = table_counts(server, src), table_counts(server, dst)
     differing = {
         t: (before.get(t), after.get(t)) for t in before.keys() | after.keys() if before.get(t) != after.get(t)
@@ -188,7 +207,9 @@ def main():
     for table in main_tables:
         if table in before:
             checks.append((f"{table} rows", before[table] == after.get(table), f"{before[table]} = {after.get(table)}"))
-    done("compare row counts")
+    src_files, dst_files = _files(media_src), _files(media_dst)
+    checks.append(("same uploads (names and SHA-256)", src_files == dst_files, f"{len(src_files)} files"))
+    done("compare row counts and uploads")
 
     step("serve from the restored database")
     dst_env = _django_env(f"{server}/{dst}", media_dst)
