@@ -97,3 +97,19 @@ def test_the_beat_heartbeat_and_the_backlog_show_on_the_outbox_admin_page(client
     assert "1 e-mail is due and unsent." in page
     assert "The oldest has waited 30 min." in page
     assert "Beat last ran" in page
+
+
+def test_the_container_healthcheck_passes_over_plain_http_with_the_production_host_and_fails_when_not_ready(
+    live_server, settings, monkeypatch
+):
+    from ops.healthcheck import main as healthcheck
+
+    settings.ALLOWED_HOSTS = ["yhdistykset.pori.example"]
+    settings.SECURE_SSL_REDIRECT = True
+    monkeypatch.setenv("ALLOWED_HOSTS", "yhdistykset.pori.example,www.pori.example")
+    monkeypatch.setenv("PORT", str(live_server.url.rsplit(":", 1)[1]))
+
+    assert healthcheck("/readyz") == 0
+    settings.REDIS_URL = f"redis://127.0.0.1:{closed_port()}/8"
+    assert healthcheck("/readyz") == 1
+    assert healthcheck("/healthz") == 0
