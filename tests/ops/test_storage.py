@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 import uuid
 from contextlib import contextmanager
+from pathlib import Path
 
 import boto3
 import pytest
@@ -141,25 +142,33 @@ def web_process(*, storage_url, media_root):
         "LOG_FORMAT": "text",
     }
     port = free_port()
+    log = open(Path(media_root).parent / f"gunicorn-{port}.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
+        + ["--timeout", "120"],
         cwd=settings.BASE_DIR,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):
+        deadline = time.monotonic() + 120  # two shared cores under a parallel test run are slow
+        while True:
             try:
-                requests.get(f"{base}/healthz", timeout=2)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.2)
+                if requests.get(f"{base}/healthz", timeout=30).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                pytest.fail("gunicorn did not start:\n" + Path(log.name).read_text()[-3000:])
+            time.sleep(0.3)
         yield base
     finally:
         proc.terminate()
-        proc.wait(timeout=20)
+        proc.wait(timeout=30)
+        log.close()
 
 
 def upload_through(base, user):
@@ -170,7 +179,8 @@ def upload_through(base, user):
     signed_in.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     browser = requests.Session()
     browser.cookies.set(settings.SESSION_COOKIE_NAME, signed_in.cookies[settings.SESSION_COOKIE_NAME].value)
-    form = browser.get(f"{base}/en/associations/events/new/", timeout=30)
+    form = browser.get(f"{base}/en/associations/events/new/", timeout=60)
+    assert form.status_code == 200, (form.status_code, form.url)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
     upload = image_upload("juliste.png", "PNG")
     body = upload.read()
@@ -180,7 +190,7 @@ def upload_through(base, user):
         files={"poster": ("juliste.png", body, "image/png")},
         headers={"Referer": f"{base}/en/associations/events/new/"},
         allow_redirects=False,
-        timeout=30,
+        timeout=60,
     )
     assert response.status_code == 302, response.text[:2000]
     return Event.objects.get(title="Joulunäytös"), body
@@ -207,7 +217,7 @@ def test_with_the_bucket_a_poster_uploaded_through_one_web_process_is_served_by_
             moderation_state="pending",
         )
 
-        served = requests.get(f"{host_b}/en/associations/events/{published.pk}/poster/", timeout=30)
+        served = requests.get(f"{host_b}/en/associations/events/{published.pk}/poster/", timeout=60)
         private = requests.get(f"{host_b}/en/associations/events/{pending.pk}/poster/", timeout=30)
 
     assert served.status_code == 200 and served.content == body
@@ -228,8 +238,8 @@ def test_on_local_disk_another_host_cannot_serve_the_poster(tmp_path):
     ):
         published, _body = upload_through(host_a, member)
         Event.objects.filter(pk=published.pk).update(moderation_state="approved")
-        here = requests.get(f"{host_a}/en/associations/events/{published.pk}/poster/", timeout=30)
-        there = requests.get(f"{host_b}/en/associations/events/{published.pk}/poster/", timeout=30)
+        here = requests.get(f"{host_a}/en/associations/events/{published.pk}/poster/", timeout=60)
+        there = requests.get(f"{host_b}/en/associations/events/{published.pk}/poster/", timeout=60)
 
     assert (here.status_code, there.status_code) == (200, 404)
 
