@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: help venv install run worker test test-fast lint format messages compilemessages bench clean restore-drill
+.PHONY: help venv install run worker test test-fast lint format messages compilemessages bench clean
 
 help:
 	@echo "make run    - install, migrate, demo data, admin user, dev server on http://$(HOST)/"
@@ -65,6 +65,7 @@ bench: install compilemessages
 
 # Back up a populated scratch database (yp_drill_src), restore it into an empty one
 # (yp_drill_dst) and serve the portal from the copy; timed (var/drill/report.json).
+.PHONY: restore-drill
 restore-drill: install
 	$(PY) ops/restore_drill.py
 
