@@ -8,6 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 # gettext: compilemessages. Pango and HarfBuzz: WeasyPrint's PDF reports. Fonts for the PDFs.
+# postgresql-client (15 on bookworm, as the server): the backup service's pg_dump and restores.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         gettext \
@@ -16,6 +17,7 @@ RUN apt-get update \
         libharfbuzz-subset0 \
         fonts-dejavu-core \
         shared-mime-info \
+        postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system portal && useradd --system --gid portal --home-dir /app --no-create-home portal
@@ -36,11 +38,12 @@ RUN DJANGO_ENV=production \
     TRUSTED_PROXY_IPS=127.0.0.1 \
     python manage.py collectstatic --no-input -v 0 \
     && python manage.py compilemessages -v 0 \
-    && mkdir -p var/media \
-    && chown -R portal:portal var locale
+    && mkdir -p var/media /backups \
+    && chown -R portal:portal var locale /backups
 
 USER portal
 EXPOSE 8000
 
-# WEB_CONCURRENCY (read by gunicorn) sets the number of workers; the default is 1.
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--timeout", "60"]
+# WEB_CONCURRENCY (read by gunicorn) sets the number of workers; the default is 1. The config
+# file logs JSON lines (access lines with the request id) unless LOG_FORMAT=text.
+CMD ["gunicorn", "portal.wsgi:application", "--config", "ops/gunicorn.conf.py"]

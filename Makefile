@@ -94,5 +94,11 @@ messages: install
 bench: install compilemessages
 	$(MANAGE) bench
 
+# Back up a populated scratch database (yp_drill_src), restore it into an empty one
+# (yp_drill_dst) and serve the portal from the copy; timed (var/drill/report.json).
+.PHONY: restore-drill
+restore-drill: install
+	$(PY) ops/restore_drill.py
+
 clean:
 	rm -rf var/static var/test-media

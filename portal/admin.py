@@ -10,7 +10,17 @@ from django.utils.translation import ngettext
 from portal import outbox
 from portal.forms import ContactPersonAdminForm
 from portal.markdown import render_markdown
-from portal.models import AgeGroup, ContactPerson, Department, Forum, Notification, Page, ServiceArea, Topic
+from portal.models import (
+    AgeGroup,
+    ContactPerson,
+    Department,
+    Forum,
+    Heartbeat,
+    Notification,
+    Page,
+    ServiceArea,
+    Topic,
+)
 
 
 @admin.register(Department)
@@ -148,6 +158,20 @@ class NotificationAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
 
+    def changelist_view(self, request, extra_context=None):
+        """Above the list: the backlog (due, unsent) and when beat last ran."""
+        from portal.health import outbox_backlog
+
+        backlog, oldest_age = outbox_backlog()
+        heartbeat = Heartbeat.objects.filter(name="beat").first()
+        extra_context = {
+            **(extra_context or {}),
+            "outbox_backlog": backlog,
+            "outbox_oldest_minutes": int(oldest_age // 60) if oldest_age is not None else None,
+            "beat_last_seen_at": heartbeat.last_seen_at if heartbeat else None,
+        }
+        return super().changelist_view(request, extra_context=extra_context)
+
     def has_add_permission(self, request):
         return False
 
@@ -206,3 +230,19 @@ class NotificationAdmin(admin.ModelAdmin):
                 % {"count": unsent},
                 messages.ERROR,
             )
+
+
+@admin.register(Heartbeat)
+class HeartbeatAdmin(admin.ModelAdmin):
+    """When each periodic job last ran to its end. Read only."""
+
+    list_display = ["name", "last_seen_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -260,3 +260,25 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.key} → {self.to}"
+
+
+class Heartbeat(models.Model):
+    """The last time a periodic job ran to its end (``portal.tasks.beat_heartbeat`` every minute).
+
+    Staff read it on the outbox's admin page: a stale beat means no reminders, no outbox sweep
+    and no retention jobs.
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    last_seen_at = models.DateTimeField(_("last run"))
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self):
+        return f"{self.name} @ {self.last_seen_at:%Y-%m-%d %H:%M:%S}"
+
+    @classmethod
+    def beat(cls, name, at=None):
+        cls.objects.update_or_create(name=name, defaults={"last_seen_at": at or timezone.now()})

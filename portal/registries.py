@@ -169,11 +169,11 @@ def calendar_items(start: dt.date, end: dt.date, *, kinds=None, sources=None) ->
     return sorted(items, key=lambda item: item.sort_key)
 
 
-REGISTRY_MODULES = ("indicators", "calendar", "home", "recipients")
+REGISTRY_MODULES = ("indicators", "calendar", "home", "recipients", "retention")  # retention: portal.retention
 
 
 def autodiscover():
-    """Import every installed app's ``indicators``, ``calendar``, ``home`` and ``recipients``."""
+    """Import every installed app's ``indicators``, ``calendar``, ``home``, ``recipients`` and ``retention``."""
     for module in REGISTRY_MODULES:
         autodiscover_modules(module)
 

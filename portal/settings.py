@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import embedded_db
 from portal.cities import CITY_PROFILES
+from portal.observability import JSON_FORMATTER, TEXT_FORMAT, init_sentry
+from portal.storage import StorageURLError, storage_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -82,6 +84,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.observability.RequestIdMiddleware",  # the id on every log line and the 500 page
     "portal.middleware.TrustedProxyMiddleware",  # first: before anything reads a forwarded header
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -173,9 +176,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic tasks. Each app owns its entries; the task names are the app's tasks.py functions.
 CELERY_BEAT_SCHEDULE = {
     "outbox-send-due": {"task": "portal.tasks.outbox_send_due", "schedule": 60.0},
-    # newsletter: start scheduled issues when due, resume stalled sending; forget unconfirmed requests.
+    # portal: proof that beat and a worker run (shown on the outbox's admin page).
+    "beat-heartbeat": {"task": "portal.tasks.beat_heartbeat", "schedule": 60.0},
+    # portal.retention: every app's retention jobs (RETENTION_DAYS below), e.g. unconfirmed newsletter requests.
+    "retention-run": {"task": "portal.tasks.retention_run", "schedule": 24 * 60 * 60.0},
+    # newsletter: start scheduled issues when due, resume stalled sending.
     "newsletter-send-due": {"task": "newsletter.tasks.send_due", "schedule": 60.0},
-    "newsletter-purge-unconfirmed": {"task": "newsletter.tasks.purge_unconfirmed", "schedule": 24 * 60 * 60.0},
     # annualclock: the day-before reminder to associations attending a meeting (idempotent by outbox key).
     "annualclock-meeting-reminders": {"task": "annualclock.tasks.send_meeting_reminders", "schedule": 60 * 60.0},
     # associations: yearly "is your profile current?" and due partnership discussions (idempotent).
@@ -189,6 +195,24 @@ CELERY_BEAT_SCHEDULE = {
     },
     # grants: drafters 14 and 3 days before a call closes; reports due and overdue (idempotent).
     "grants-reminders": {"task": "grants.tasks.send_reminders", "schedule": 6 * 60 * 60.0},
+}
+
+# --- Operations: readiness ---------------------------------------------------------------
+# /readyz answers 503 when the oldest due, unsent e-mail has waited longer than this (seconds).
+READYZ_OUTBOX_MAX_AGE = env.int("READYZ_OUTBOX_MAX_AGE", default=15 * 60)
+
+# --- Operations: retention (portal.retention) ----------------------------------------------
+# Days each kind of personal data is kept after its event; 0 turns a job off. The privacy
+# notice's promises: see each app's retention.py for what the job removes.
+RETENTION_DAYS = {
+    # Newsletter requests never confirmed: the link is valid a week, so a day after that.
+    "NEWSLETTER_UNCONFIRMED": env.int("RETENTION_NEWSLETTER_UNCONFIRMED_DAYS", default=8),
+    # Unsubscribed: the consent evidence must be demonstrable for the limitation period (3 years).
+    "NEWSLETTER_UNSUBSCRIBED": env.int("RETENTION_NEWSLETTER_UNSUBSCRIBED_DAYS", default=3 * 365),
+    # Rejected requests to represent an association, with their messages.
+    "REJECTED_CLAIMS": env.int("RETENTION_REJECTED_CLAIMS_DAYS", default=180),
+    # Texts of sent e-mails (the send log of recipient, subject and time stays).
+    "OUTBOX_BODY": env.int("RETENTION_OUTBOX_BODY_DAYS", default=90),
 }
 
 # --- E-mail -------------------------------------------------------------------------------
@@ -283,6 +307,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The container healthcheck (ops/healthcheck.py) asks gunicorn directly over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -337,8 +363,23 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploads live outside the static path; views serve them only to those allowed.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = "/media/"
+# Uploads on shared storage: STORAGE_URL names an S3-compatible bucket (MinIO in compose, or a
+# cloud's), so every web replica on every host serves the same files:
+#   s3+https://ACCESS_KEY:SECRET_KEY@s3.example.org/BUCKET   (s3+http:// for MinIO on the
+#   internal network; s3://ACCESS_KEY:SECRET_KEY@/BUCKET for AWS itself, STORAGE_REGION)
+# The bucket stays private (objects private, no public URL is ever rendered): every upload is
+# streamed through the permission-checked views. Without STORAGE_URL, MEDIA_ROOT on local disk.
+STORAGE_URL = env.str("STORAGE_URL", default="")
+try:
+    _default_storage = storage_from_url(
+        STORAGE_URL,
+        region=env.str("STORAGE_REGION", default="us-east-1"),
+        prefix=env.str("STORAGE_PREFIX", default="media"),
+    )
+except StorageURLError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -349,14 +390,37 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
 
-# --- Logging ------------------------------------------------------------------------------
+# --- Logging and error reports (portal.observability) -------------------------------------
+# Production logs one JSON object per line (time, level, logger, message, request_id) for the
+# city's log collector; LOG_FORMAT=text for plain lines.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "portal.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": JSON_FORMATTER,
+        "text": {"format": TEXT_FORMAT},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+# The worker and beat log through the same handler (Celery would replace it with its own).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Optional error reports to Sentry (or a compatible service such as GlitchTip): no personal
+# data (send_default_pii off; e-mail addresses and tokens scrubbed before sending).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default=DJANGO_ENV),
+        release=env.str("SENTRY_RELEASE", default=""),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

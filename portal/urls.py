@@ -6,7 +6,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import views
+from portal import health, views
 
 # The admin's login form is allauth's: its rate limits and MFA step apply to staff too.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -30,3 +31,4 @@ urlpatterns += i18n_patterns(
 )
 
 handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"

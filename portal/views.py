@@ -151,6 +151,16 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+def server_error(request):
+    """The site-wide 500 (``handler500``), with the request id to quote when reporting it.
+
+    Rendered without the site's base template and context processors: whatever failed (the
+    database, say) must not fail this page too.
+    """
+    html = render_to_string("500.html", {"request_id": getattr(request, "request_id", "")})
+    return HttpResponse(html, status=500)
+
+
 def page_not_found(request, exception=None):
     """The site-wide 404 (``handler404``): the same friendly page as a missing content page."""
     return not_found(request, message=_("The page you were looking for is not here. It may have moved."))

@@ -2,20 +2,50 @@
 the internal services are on an internal network, and forwarded headers are believed only from
 the proxy."""
 
+import copy
+import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 import yaml
 from django.conf import settings
 from django.test import override_settings
 
 COMPOSE = Path(settings.BASE_DIR) / "docker-compose.yml"
-INTERNAL_ONLY = {"postgres", "redis", "migrate", "beat"}
+# The Compose Specification's JSON schema, vendored from the docker-compose 1.29.2 wheel on PyPI
+# (compose/config/compose_spec.json, Apache-2.0): `docker compose config` needs a Docker engine.
+COMPOSE_SCHEMA = Path(settings.BASE_DIR) / "ops" / "compose-spec.json"
+INTERNAL_ONLY = {"postgres", "redis", "migrate", "beat", "backup", "minio", "minio-init"}
 
 
 @pytest.fixture(scope="module")
 def compose():
     return yaml.safe_load(COMPOSE.read_text())
+
+
+def _compose_errors(document):
+    validator = jsonschema.Draft201909Validator(json.loads(COMPOSE_SCHEMA.read_text()))
+    return [f"{error.json_path}: {error.message}" for error in validator.iter_errors(document)]
+
+
+def test_the_compose_file_is_valid_by_the_compose_specification(compose):
+    assert _compose_errors(compose) == []
+
+
+def test_the_schema_check_catches_a_mistyped_key(compose):
+    broken = copy.deepcopy(compose)
+    broken["services"]["web"]["prots"] = broken["services"]["web"].pop("ports")
+
+    assert any("prots" in error for error in _compose_errors(broken))
+
+
+def test_backups_and_health_are_in_the_production_shape(compose):
+    services = compose["services"]
+
+    assert services["backup"]["command"] == ["python", "ops/backup.py", "--loop"]
+    assert "backups:/backups" in services["backup"]["volumes"]
+    assert "/readyz" in services["web"]["healthcheck"]["test"]
 
 
 def _published(service):
