@@ -2,12 +2,12 @@
 
 import datetime as dt
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from facilities.models import SeasonRound
+from portal.links import site_host
 from portal.registries import CalendarItem, calendar_source
 
 SEASON_ROUND_KIND = "facilities_season_round"
@@ -16,7 +16,7 @@ SEASON_ROUND_KIND = "facilities_season_round"
 @calendar_source("facilities.season_rounds")
 def season_round_dates(start, end):
     """Each announced round's application period as an all-day item."""
-    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "localhost"
+    host = site_host()
     items = []
     rounds = SeasonRound.objects.exclude(state=SeasonRound.State.DRAFT).filter(
         applications_open__date__lt=end, applications_close__date__gte=start

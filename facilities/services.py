@@ -31,7 +31,8 @@ from facilities.models import (
     PriceRule,
     Space,
 )
-from portal.outbox import notify
+from portal.links import absolute_url
+from portal.outbox import notify, site_language
 
 END_BEFORE_START = _("The booking must end after it starts.")
 TOO_SHORT = _("The booking is shorter than this space allows.")
@@ -54,14 +55,6 @@ NOT_ACTIVE = _("This booking has already been cancelled or declined.")
 NOT_YOURS = _("This is not your booking.")
 
 PRICE_SLICE = dt.timedelta(minutes=15)
-
-
-def _language():
-    return settings.LANGUAGE_CODE
-
-
-def _absolute(path):
-    return f"{settings.SITE_URL}{path}"
 
 
 # --- The space tree ----------------------------------------------------------------------------
@@ -332,9 +325,9 @@ def _notify_booker(booking, template, *, extra=None):
         "booking": booking,
         "space": booking.space,
         "facility": booking.space.facility,
-        "url": _absolute(reverse("facilities:booking-list")),
-        "ics_url": _absolute(reverse("facilities:booking-ics", args=[booking.pk])),
-        "space_url": _absolute(booking.space.get_absolute_url()),
+        "url": absolute_url(reverse("facilities:booking-list")),
+        "ics_url": absolute_url(reverse("facilities:booking-ics", args=[booking.pk])),
+        "space_url": absolute_url(booking.space.get_absolute_url()),
         **(extra or {}),
     }
     notify(
@@ -342,7 +335,7 @@ def _notify_booker(booking, template, *, extra=None):
         to=booking.booker.email,
         template=template,
         context=context,
-        language=_language(),
+        language=site_language(),
     )
 
 
@@ -608,9 +601,9 @@ def season_publish(*, round, user, now=None):
                 "round": round,
                 "allocation": allocation,
                 "series": series,
-                "url": _absolute(reverse("facilities:booking-list")),
+                "url": absolute_url(reverse("facilities:booking-list")),
             },
-            language=_language(),
+            language=site_language(),
         )
     round.state = SeasonRound.State.PUBLISHED
     round.save(update_fields=["state", "updated_at"])
@@ -796,9 +789,9 @@ def _notify_watchers(booking):
                 "watch": watch,
                 "space": watch.space,
                 "facility": watch.space.facility,
-                "book_url": _absolute(f"{reverse('facilities:booking-create', args=[watch.space.slug])}?{query}"),
+                "book_url": absolute_url(f"{reverse('facilities:booking-create', args=[watch.space.slug])}?{query}"),
             },
-            language=_language(),
+            language=site_language(),
         )
         watch.notified_at = timezone.now()
         watch.save(update_fields=["notified_at"])

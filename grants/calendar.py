@@ -2,14 +2,13 @@
 when each published call opens and closes, and when its reports are due. Typed once, here."""
 
 import datetime as dt
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grants.models import GrantRound
+from portal.links import site_host
 from portal.registries import CalendarItem, calendar_source
 
 APPLICATION_KIND = "grant_application_period"
@@ -17,8 +16,7 @@ REPORTING_KIND = "grant_reporting_deadline"
 
 
 def _uid(round_pk, what):
-    host = urlsplit(settings.SITE_URL).hostname or "localhost"
-    return f"grant-round-{round_pk}-{what}@{host}"
+    return f"grant-round-{round_pk}-{what}@{site_host()}"
 
 
 def _aware_bounds(start, end):

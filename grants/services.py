@@ -39,8 +39,9 @@ from grants.models import (
     Review,
     Score,
 )
+from portal.links import absolute_url
 from portal.models import AgeGroup, ServiceArea
-from portal.outbox import notify
+from portal.outbox import notify, site_language
 
 S = Application.State
 
@@ -106,14 +107,6 @@ NO_COMMENT_PERIOD = _("This call has no public comment period.")
 
 
 # --- Helpers --------------------------------------------------------------------------------
-def _language():
-    return settings.LANGUAGE_CODE
-
-
-def _absolute(path):
-    return f"{settings.SITE_URL}{path}"
-
-
 def money(value, currency=None):
     """``1 500,00 EUR`` in the active locale."""
     currency = currency or settings.CITY_PROFILE["currency"]
@@ -168,7 +161,7 @@ def _notify_applicant(application, *, event, template, context=None):
     context = {
         "application": application,
         "round": application.round,
-        "url": _absolute(application.get_absolute_url()),
+        "url": absolute_url(application.get_absolute_url()),
         **(context or {}),
     }
     for email in representative_emails(application.association):
@@ -177,7 +170,7 @@ def _notify_applicant(application, *, event, template, context=None):
             to=email,
             template=template,
             context=context,
-            language=_language(),
+            language=site_language(),
         )
 
 
@@ -192,10 +185,10 @@ def _notify_contact(application, *, event, template, context=None):
         context={
             "application": application,
             "round": application.round,
-            "url": _absolute(reverse("admin:grants_application_change", args=[application.pk])),
+            "url": absolute_url(reverse("admin:grants_application_change", args=[application.pk])),
             **(context or {}),
         },
-        language=_language(),
+        language=site_language(),
     )
 
 
@@ -994,7 +987,7 @@ def reminders_send_closing(*, now=None) -> int:
             "application": application,
             "round": application.round,
             "closes": local_time(application.round.closes_at),
-            "url": _absolute(reverse("grants:application-edit", args=[application.pk])),
+            "url": absolute_url(reverse("grants:application-edit", args=[application.pk])),
         }
         with transaction.atomic():
             for email in representative_emails(application.association):
@@ -1003,7 +996,7 @@ def reminders_send_closing(*, now=None) -> int:
                     to=email,
                     template="grant-closing-reminder",
                     context=context,
-                    language=_language(),
+                    language=site_language(),
                 )
                 queued += row is not None
     return queued
@@ -1027,7 +1020,7 @@ def reminders_send_reports(*, today=None) -> int:
             "round": application.round,
             "due": application.due,
             "overdue": overdue,
-            "url": _absolute(application.get_absolute_url()),
+            "url": absolute_url(application.get_absolute_url()),
         }
         with transaction.atomic():
             for email in representative_emails(application.association):
@@ -1036,7 +1029,7 @@ def reminders_send_reports(*, today=None) -> int:
                     to=email,
                     template="grant-report-reminder",
                     context=context,
-                    language=_language(),
+                    language=site_language(),
                 )
                 queued += row is not None
     return queued
