@@ -206,3 +206,6 @@ class NotificationAdmin(admin.ModelAdmin):
                 % {"count": unsent},
                 messages.ERROR,
             )
+
+
+from portal.programme import admin as programme_admin  # noqa: E402,F401  (registers the programme's admin)

@@ -260,3 +260,21 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.key} → {self.to}"
+
+
+# The programme's models live in their own module; importing them here registers them in portal.
+from portal.programme.models import (  # noqa: E402,F401
+    Action,
+    ActionStatus,
+    Erratum,
+    FocusArea,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    Programme,
+    Report,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+)
