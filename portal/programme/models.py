@@ -44,7 +44,7 @@ class FocusArea(Audited):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="focus_areas")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=300)
     introduction = models.TextField(_("introduction"), blank=True)
     goal_state = models.TextField(_("goal state"))
 
