@@ -97,9 +97,7 @@ def test_computed_indicator_counts_the_portals_data(pori):
     ForumFactory.create_batch(3, is_active=True, joined_year=None, ended_year=None)
     ForumFactory(is_active=False)
     overview = selectors.programme_overview(pori, 2026 if year < 2026 else min(year, 2029))
-    item = next(
-        i for i in selectors.overview_indicators(overview) if i["computed_key"] == "portal.forums_and_networks"
-    )
+    item = next(i for i in selectors.overview_indicators(overview) if i["computed_key"] == "portal.forums_and_networks")
     if overview["year"] <= year:
         assert item["this_year"]["value"] == "3.00"
         assert item["this_year"]["source"] == "portal.forums_and_networks"
@@ -114,7 +112,8 @@ def test_an_unregistered_key_shows_source_missing_not_an_error(pori):
 
 
 def test_staff_enter_a_manual_value_with_its_provenance(pori, staff):
-    indicator = Indicator.objects.get(name="Lähellä.fi-palveluun rekisteröityneiden porilaisten yhdistysten määrä/vuosi")
+    name = "Lähellä.fi-palveluun rekisteröityneiden porilaisten yhdistysten määrä/vuosi"
+    indicator = Indicator.objects.get(name=name)
     row = services.indicator_value_enter(indicator=indicator, year=2026, value="41,0", user=staff)
     assert (row.value, row.source, row.entered_by, row.status) == (Decimal("41.00"), "manual", staff, "final")
     services.indicator_value_enter(indicator=indicator, year=2026, value="43", user=staff, note="Recount")
