@@ -12,6 +12,10 @@ from django.utils.translation import gettext as _
 
 WIDTH, HEIGHT = 360, 170
 LEFT, RIGHT, TOP, BOTTOM = 8, 8, 22, 26
+# Presentation attributes, not CSS: the same in browsers and WeasyPrint, and allowed by the CSP.
+TEXT = 'font-size="11" fill="#111111"'
+BASELINE = 'stroke="#333333" stroke-width="1"'
+ZERO = 'stroke="#666666" stroke-width="1"'
 
 
 def _d(value):
@@ -45,18 +49,23 @@ def indicator_chart(item, *, chart_id):
     for index, (year, value) in enumerate(points):
         x = LEFT + index * slot
         cx = x + slot / 2
-        parts.append(f'<text x="{cx:.1f}" y="{HEIGHT - 8}" text-anchor="middle" class="chart-axis">{year}</text>')
+        parts.append(
+            f'<text x="{cx:.1f}" y="{HEIGHT - 8}" text-anchor="middle" class="chart-axis" {TEXT}>{year}</text>'
+        )
         if value is None:
-            parts.append(f'<text x="{cx:.1f}" y="{zero_y - 4:.1f}" text-anchor="middle" class="chart-none">–</text>')
+            parts.append(
+                f'<text x="{cx:.1f}" y="{zero_y - 4:.1f}" text-anchor="middle" class="chart-none" {TEXT}>–</text>'
+            )
             described.append(f"{year}: {_('not yet measured')}")
             continue
         bar_top, bar_bottom = sorted([y(value), zero_y])
         parts.append(
             f'<rect x="{x + slot * 0.2:.1f}" y="{bar_top:.1f}" width="{slot * 0.6:.1f}" '
-            f'height="{max(bar_bottom - bar_top, 1):.1f}" class="chart-bar"/>'
+            f'height="{max(bar_bottom - bar_top, 1):.1f}" class="chart-bar" fill="#00549f"/>'
         )
         parts.append(
-            f'<text x="{cx:.1f}" y="{bar_top - 4:.1f}" text-anchor="middle" class="chart-value">{_label(value)}</text>'
+            f'<text x="{cx:.1f}" y="{bar_top - 4:.1f}" text-anchor="middle" class="chart-value" {TEXT}>'
+            f"{_label(value)}</text>"
         )
         described.append(f"{year}: {_label(value)}")
     for index, (year, _value) in enumerate(points):
@@ -66,17 +75,19 @@ def indicator_chart(item, *, chart_id):
         cx, ty = LEFT + index * slot + slot / 2, y(target)
         parts.append(
             f'<path d="M{cx - 5:.1f} {ty:.1f} L{cx:.1f} {ty - 5:.1f} L{cx + 5:.1f} {ty:.1f} '
-            f'L{cx:.1f} {ty + 5:.1f} Z" class="chart-target"/>'
+            f'L{cx:.1f} {ty + 5:.1f} Z" class="chart-target" fill="#b0002d"/>'
         )
         described.append(f"{_('target')} {year}: {_label(target)}")
     if baseline is not None:
         by = y(baseline)
         parts.append(
-            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{by:.1f}" y2="{by:.1f}" class="chart-baseline" '
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{by:.1f}" y2="{by:.1f}" class="chart-baseline" {BASELINE} '
             f'stroke-dasharray="4 3"/>'
         )
         described.append(f"{_('baseline')}: {_label(baseline)}")
-    parts.insert(0, f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{zero_y:.1f}" y2="{zero_y:.1f}" class="chart-zero"/>')
+    parts.insert(
+        0, f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{zero_y:.1f}" y2="{zero_y:.1f}" class="chart-zero" {ZERO}/>'
+    )
     title = escape(item["name"])
     desc = escape("; ".join(described))
     svg = (
