@@ -89,7 +89,6 @@ def render_report_pdf(report) -> bytes:
             url_fetcher=fetcher,
         )
         return document.write_pdf(
-            url_fetcher=fetcher,
             attachments=[attachment],
             pdf_variant="pdf/ua-1",
             pdf_tags=True,

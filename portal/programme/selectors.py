@@ -37,7 +37,7 @@ def computed_keys(indicator) -> list[str]:
     return [key.strip() for key in indicator.computed_key.split(",") if key.strip()]
 
 
-def compute_indicator(indicator, year):
+def compute_indicator(indicator, year, *, cache=None):
     """(total, breakdown rows, missing reason) of a computed indicator for a year.
 
     ``computed_key`` names one or more registry keys (comma-separated). The first gives the
@@ -45,6 +45,11 @@ def compute_indicator(indicator, year):
     breakdown rows. A key not registered (its app not merged yet) or failing gives "source
     missing" instead of an error page.
     """
+    if cache is not None:
+        key = (indicator.pk, indicator.computed_key, year)
+        if key not in cache:
+            cache[key] = compute_indicator(indicator, year)
+        return cache[key]
     total, rows, missing = None, [], None
     for position, key in enumerate(computed_keys(indicator)):
         try:
@@ -121,7 +126,7 @@ def programme_structure(programme):
     )
 
 
-def indicator_series(indicator, years, *, now):
+def indicator_series(indicator, years, *, now, cache=None):
     """Per year: the stored whole-year value, else (computed indicators) a fresh computation."""
     stored = {v.year: v for v in indicator.values.all() if v.quarter is None and v.breakdown == "" and v.year in years}
     series = []
@@ -140,7 +145,7 @@ def indicator_series(indicator, years, *, now):
                 }
             )
         elif indicator.source == Indicator.Source.COMPUTED and year <= now.year:
-            total, _rows, missing = compute_indicator(indicator, year)
+            total, _rows, missing = compute_indicator(indicator, year, cache=cache)
             series.append(
                 {
                     "year": year,
@@ -172,6 +177,7 @@ def programme_overview(programme, year, *, now=None):
     now = now or timezone.now()
     years = list(range(min(programme.start_year - 1, year - 1), max(programme.end_year, year) + 1))
     focus_areas = []
+    cache = {}  # each registry function runs once per year, however often the page shows it
     for area in programme_structure(programme):
         actions = []
         for action in area.actions.all():
@@ -198,7 +204,7 @@ def programme_overview(programme, year, *, now=None):
             )
         indicators = []
         for indicator in area.indicators.all():
-            series = indicator_series(indicator, years, now=now)
+            series = indicator_series(indicator, years, now=now, cache=cache)
             by_year = {point["year"]: point for point in series}
             this, last = by_year.get(year), by_year.get(year - 1)
             this_value = _decimal(this["value"]) if this else None
@@ -206,7 +212,7 @@ def programme_overview(programme, year, *, now=None):
             target = next((t.value for t in indicator.targets.all() if t.year == year), None)
             breakdown = []
             if indicator.source == Indicator.Source.COMPUTED and year <= now.year:
-                _total, rows, _missing = compute_indicator(indicator, year)
+                _total, rows, _missing = compute_indicator(indicator, year, cache=cache)
                 breakdown = [{"label": r["label"], "value": _fmt(r["value"])} for r in rows]
             stored_rows = [v for v in indicator.values.all() if v.year == year and v.breakdown and v.quarter is None]
             breakdown += [{"label": v.breakdown, "value": _fmt(v.value)} for v in stored_rows]
@@ -229,6 +235,7 @@ def programme_overview(programme, year, *, now=None):
                     "trend": trend,
                     "trend_label": _(TREND_LABELS[trend]) if trend else "",
                     "series": [p for p in series if p["year"] <= max(year, programme.start_year)],
+                    "has_values": any(p["value"] is not None for p in series),
                     "targets": [
                         {"year": t.year, "value": _fmt(t.value)} for t in indicator.targets.all() if t.year in years
                     ],
