@@ -9,3 +9,8 @@ class AssociationsConfig(AppConfig):
     def ready(self):
         # Recipient lists are not autodiscovered by portal; register ours here.
         from associations import recipients  # noqa: F401
+        from associations.acting import acting_association
+        from portal.registries import acting_association_resolver
+
+        # The programme's surveys (portal.programme) are answered for the acting association.
+        acting_association_resolver(acting_association)

@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal import registries
 from portal.programme import permissions, selectors, services
-from portal.programme.models import Programme, Report
+from portal.programme.models import Programme, Report, Survey, SurveyResponse
 from portal.programme.pdf import report_context
 
 REPORT_QUEUED = "The report is being generated. This page refreshes itself."
@@ -112,3 +113,62 @@ def report_sign(request, pk):
     else:
         messages.success(request, _(REPORT_SIGNED))
     return redirect("portal:programme-report", pk=report.pk)
+
+
+SURVEY_THANKS = "Thank you. Your association's answers have been saved."
+SURVEY_NO_ASSOCIATION = "Choose the association you answer for first."
+
+
+def survey_list(request):
+    """Open surveys for association representatives (seed 000: associations are heard by surveys)."""
+    association = registries.acting_association(request)
+    if association is None:
+        raise Http404
+    today = timezone.localdate()
+    surveys = Survey.objects.filter(opens_on__lte=today, closes_on__gte=today).select_related("focus_area")
+    answered = set(
+        SurveyResponse.objects.filter(association_id=association.pk, survey__in=surveys).values_list(
+            "survey_id", flat=True
+        )
+    )
+    return render(
+        request,
+        "portal/programme/survey_list.html",
+        {"surveys": surveys, "answered": answered, "association": association},
+    )
+
+
+def survey_answer(request, pk):
+    association = registries.acting_association(request)
+    if association is None:
+        raise Http404
+    today = timezone.localdate()
+    survey = get_object_or_404(
+        Survey.objects.filter(opens_on__lte=today, closes_on__gte=today).select_related("focus_area"), pk=pk
+    )
+    questions = list(survey.questions.all())
+    already = SurveyResponse.objects.filter(survey=survey, association_id=association.pk).exists()
+    error = None
+    if request.method == "POST" and not already:
+        answers = {q.pk: request.POST.get(f"q{q.pk}", "") for q in questions}
+        try:
+            services.survey_respond(survey=survey, association_id=association.pk, user=request.user, answers=answers)
+        except ValidationError as exc:
+            error = exc.messages[0]
+        else:
+            messages.success(request, _(SURVEY_THANKS))
+            return redirect("portal:programme-surveys")
+    return render(
+        request,
+        "portal/programme/survey_answer.html",
+        {
+            "survey": survey,
+            "questions": questions,
+            "already": already,
+            "association": association,
+            "error": error,
+            "scale": range(1, 6),
+            "posted": request.POST if request.method == "POST" else {},
+        },
+        status=400 if error else 200,
+    )

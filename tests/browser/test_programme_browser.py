@@ -40,3 +40,29 @@ def test_the_dashboard_passes_axe_at_375_and_1280_px(steering, viewport, request
     assert_accessible(page)
     overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 1
+
+
+def test_the_survey_page_passes_axe_on_a_phone(transactional_db, mobile_page):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from portal.programme.models import Programme, Survey, SurveyQuestion
+    from tests.factories import AssociationFactory, MembershipFactory
+
+    demo.load()
+    today = timezone.localdate()
+    survey = Survey.objects.create(
+        programme=Programme.objects.get(slug=demo.PORI_SLUG),
+        year=today.year,
+        title="Viestintäkysely",
+        opens_on=today,
+        closes_on=today + dt.timedelta(days=7),
+    )
+    SurveyQuestion.objects.create(survey=survey, order=1, text="Kuinka hyvin viestintä palvelee?")
+    SurveyQuestion.objects.create(survey=survey, order=2, text="Mitä toivotte?", kind="text")
+    member = MembershipFactory(association=AssociationFactory(), role="admin").user
+    page = signed_in(mobile_page, member)
+    page.goto(f"{page.base}/en/programme/surveys/{survey.pk}/")
+    assert page.locator("legend").first.inner_text() == "Kuinka hyvin viestintä palvelee?"
+    assert_accessible(page)
