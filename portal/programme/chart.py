@@ -59,12 +59,15 @@ def indicator_chart(item, *, chart_id):
             described.append(f"{year}: {_('not yet measured')}")
             continue
         bar_top, bar_bottom = sorted([y(value), zero_y])
+        label_y = bar_top - 4
+        if targets.get(year) is not None:  # keep the figure clear of the target's diamond
+            label_y = min(label_y, y(targets[year]) - 8)
         parts.append(
             f'<rect x="{x + slot * 0.2:.1f}" y="{bar_top:.1f}" width="{slot * 0.6:.1f}" '
             f'height="{max(bar_bottom - bar_top, 1):.1f}" class="chart-bar" fill="#00549f"/>'
         )
         parts.append(
-            f'<text x="{cx:.1f}" y="{bar_top - 4:.1f}" text-anchor="middle" class="chart-value" {TEXT}>'
+            f'<text x="{cx:.1f}" y="{label_y:.1f}" text-anchor="middle" class="chart-value" {TEXT}>'
             f"{_label(value)}</text>"
         )
         described.append(f"{year}: {_label(value)}")

@@ -6,7 +6,6 @@ value typed by staff can never make the server fetch a URL.
 
 from __future__ import annotations
 
-import csv
 import io
 import mimetypes
 from pathlib import Path
@@ -18,6 +17,7 @@ from django.utils import translation
 from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from portal import csvexport
 from portal.programme import selectors
 
 BASE_URL = "https://portal.invalid/"
@@ -41,9 +41,21 @@ class StaticOnlyFetcher(URLFetcher):
 
 def values_csv(snapshot) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvexport.writer(out)  # cells starting with = + - @ cannot become formulas
     writer.writerow(
-        ["focus_area", "indicator", "source", "unit", "year", "value", "status", "answers", "as_of", "baseline"]
+        [
+            "focus_area",
+            "indicator_id",
+            "indicator",
+            "source",
+            "unit",
+            "year",
+            "value",
+            "status",
+            "answers",
+            "as_of",
+            "baseline",
+        ]
     )
     for area in snapshot["focus_areas"]:
         for item in area["indicators"]:
@@ -51,6 +63,7 @@ def values_csv(snapshot) -> str:
                 writer.writerow(
                     [
                         area["title"],
+                        item["id"],
                         item["name"],
                         point["source"] or item["source_kind"],
                         item["unit"],

@@ -287,3 +287,53 @@ def report_erratum_add(*, report, indicator, new_value, text, user):
 
     transaction.on_commit(lambda: programme_report_generate.delay(report.pk))
     return erratum
+
+
+IMPORT_COLUMNS_MISSING = _("The file must have the columns indicator_id, year and value.")
+IMPORT_NOT_CSV = _("The file is not a UTF-8 CSV file.")
+IMPORT_UNKNOWN_INDICATOR = _("No indicator of this programme has this id.")
+IMPORT_ROW_SAVED = _("Saved.")
+
+
+def indicator_values_import(*, programme, file, user, max_rows=2000):
+    """Import staff-entered values from CSV (indicator_id, year, value[, quarter, breakdown, note]).
+
+    Each row is saved or refused on its own; the result is one (row number, ok, message) per row,
+    so staff see exactly which lines to fix. A file that is not CSV changes nothing.
+    """
+    import csv
+    import io
+
+    try:
+        text = file.read().decode("utf-8-sig")
+    except (UnicodeDecodeError, AttributeError):
+        raise ValidationError(IMPORT_NOT_CSV, code="not_csv") from None
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or not {"indicator_id", "year", "value"} <= {f.strip() for f in reader.fieldnames}:
+        raise ValidationError(IMPORT_COLUMNS_MISSING, code="columns")
+    indicators = {str(i.pk): i for i in Indicator.objects.filter(focus_area__programme=programme)}
+    report = []
+    for number, row in enumerate(reader, start=2):
+        if number > max_rows + 1:
+            break
+        row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
+        indicator = indicators.get(row.get("indicator_id", ""))
+        if indicator is None:
+            report.append((number, False, str(IMPORT_UNKNOWN_INDICATOR)))
+            continue
+        try:
+            with transaction.atomic():
+                indicator_value_enter(
+                    indicator=indicator,
+                    year=row.get("year"),
+                    value=row.get("value", ""),
+                    quarter=row.get("quarter") or None,
+                    breakdown=row.get("breakdown", ""),
+                    note=row.get("note", ""),
+                    user=user,
+                )
+        except ValidationError as exc:
+            report.append((number, False, exc.messages[0]))
+        else:
+            report.append((number, True, str(IMPORT_ROW_SAVED)))
+    return report

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from portal import registries
 from portal.programme import permissions, selectors, services
 from portal.programme.models import Programme, Report, Survey, SurveyResponse
 from portal.programme.pdf import report_context
+from portal.programme.pdf import values_csv as pdf_values_csv
 
 REPORT_QUEUED = "The report is being generated. This page refreshes itself."
 REPORT_SIGNED = "The report has been signed; its figures are frozen."
@@ -171,4 +172,51 @@ def survey_answer(request, pk):
             "posted": request.POST if request.method == "POST" else {},
         },
         status=400 if error else 200,
+    )
+
+
+def values_csv(request):
+    """All indicator values of the programme up to this year, as CSV (open data for the steering group)."""
+    permissions.require_steering_group(request.user)
+    programme = _programme(request)
+    year = min(max(timezone.localdate().year, programme.start_year), programme.end_year)
+    overview = selectors.programme_overview(programme, year)
+    response = HttpResponse(pdf_values_csv(overview), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{programme.slug}-indicator-values.csv"'
+    return response
+
+
+def values_import(request):
+    permissions.require_steering_group(request.user)
+    programme = _programme(request)
+    result, error = None, None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("Choose a CSV file.")
+        elif upload.size > 2 * 1024 * 1024:
+            error = _("The file is larger than 2 MB.")
+        else:
+            try:
+                result = services.indicator_values_import(programme=programme, file=upload, user=request.user)
+            except ValidationError as exc:
+                error = exc.messages[0]
+    return render(
+        request,
+        "portal/programme/values_import.html",
+        {
+            "programme": programme,
+            "result": result,
+            "error": error,
+            "manual": programme_manual_indicators(programme),
+        },
+        status=400 if error else 200,
+    )
+
+
+def programme_manual_indicators(programme):
+    from portal.programme.models import Indicator
+
+    return Indicator.objects.filter(focus_area__programme=programme, source=Indicator.Source.MANUAL).order_by(
+        "focus_area__order", "order"
     )
