@@ -271,6 +271,7 @@ from portal.programme.models import (  # noqa: E402,F401
     Indicator,
     IndicatorTarget,
     IndicatorValue,
+    PageVisitDay,
     Programme,
     Report,
     Survey,

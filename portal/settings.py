@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "portal.middleware.SessionSecurityMiddleware",
     "portal.middleware.StaffMFAMiddleware",
+    "portal.programme.visits.VisitCounterMiddleware",  # page views per day and section; no cookies
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -183,6 +184,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "associations.tasks.send_partnership_review_reminders",
         "schedule": 24 * 60 * 60.0,
     },
+    # programme: move the page-view counters (Redis) into the database.
+    "programme-visits-flush": {"task": "portal.programme.tasks.programme_visits_flush", "schedule": 60 * 60.0},
 }
 
 # --- E-mail -------------------------------------------------------------------------------

@@ -342,8 +342,8 @@ PORI_FOCUS_AREAS = [
             },
             {
                 "name": "Yhdistyksille tarkoitettujen kaupungin verkkosivujen kävijämäärät",
-                "source": "manual",
-                "spec": "",
+                "source": "computed",
+                "spec": "portal.association_page_visitors",
                 "unit": "kävijää",
             },
         ],

@@ -363,3 +363,25 @@ class Erratum(Stamped):
         ordering = ["report", "created_at"]
         verbose_name = _("erratum")
         verbose_name_plural = _("errata")
+
+
+class PageVisitDay(models.Model):
+    """Page views per day and site section, counted without cookies or personal data.
+
+    Seed 000, Viestintä: "Yhdistyksille tarkoitettujen kaupungin verkkosivujen kävijämäärät".
+    Only the day, the section (``associations``, ``grants`` …) and a number are kept.
+    """
+
+    day = models.DateField(_("day"))
+    section = models.CharField(_("section"), max_length=40)
+    count = models.PositiveIntegerField(_("page views"), default=0)
+
+    class Meta:
+        app_label = "portal"
+        ordering = ["-day", "section"]
+        verbose_name = _("page views per day")
+        verbose_name_plural = _("page views per day")
+        constraints = [models.UniqueConstraint(fields=["day", "section"], name="pagevisitday_unique_day_section")]
+
+    def __str__(self):
+        return f"{self.day} {self.section}: {self.count}"
