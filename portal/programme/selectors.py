@@ -151,7 +151,7 @@ def indicator_series(indicator, years, *, now, cache=None):
                     "year": year,
                     "value": _fmt(total),
                     "status": "preliminary" if year == now.year else "final",
-                    "source": indicator.computed_key,
+                    "source": (computed_keys(indicator) or [""])[0],
                     "answers": None,
                     "as_of": now.isoformat(),
                     "missing": missing if total is None else None,

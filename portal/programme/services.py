@@ -254,7 +254,7 @@ def report_sign(*, report, user):
                 defaults={
                     "value": Decimal(point["value"]),
                     "status": IndicatorValue.Status.FINAL,
-                    "source": item["computed_key"],
+                    "source": point["source"],
                     "as_of": now,
                     "created_by": user,
                 },

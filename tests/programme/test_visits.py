@@ -1,7 +1,8 @@
 """Visitors to the association pages, counted per day and section without cookies or personal data."""
 
+import uuid
+
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from portal import registries
@@ -13,9 +14,9 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0"
 
 
 @pytest.fixture(autouse=True)
-def _clean_counters():
-    cache.delete_many([visits.KEY.format(day=timezone.localdate().isoformat(), section=s) for s in visits.SECTIONS])
-    yield
+def _own_counters(monkeypatch):
+    """Counters of this test only: parallel test workers share the Redis database."""
+    monkeypatch.setattr(visits, "KEY", f"test-{uuid.uuid4().hex}:" + visits.KEY)
 
 
 def test_page_views_are_counted_per_section_without_a_cookie_of_their_own(client):
