@@ -246,3 +246,6 @@ class HeartbeatAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from portal.programme import admin as programme_admin  # noqa: E402,F401  (registers the programme's admin)

@@ -282,3 +282,22 @@ class Heartbeat(models.Model):
     @classmethod
     def beat(cls, name, at=None):
         cls.objects.update_or_create(name=name, defaults={"last_seen_at": at or timezone.now()})
+
+
+# The programme's models live in their own module; importing them here registers them in portal.
+from portal.programme.models import (  # noqa: E402,F401
+    Action,
+    ActionStatus,
+    Erratum,
+    FocusArea,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    PageVisitDay,
+    Programme,
+    Report,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+)

@@ -253,3 +253,21 @@ def recipients(key: str) -> list[Recipient]:
             seen.add(address)
             result.append(recipient)
     return result
+
+
+# --- Who a request acts for ----------------------------------------------------------------
+_acting_association_resolver: list[Callable] = []
+
+
+def acting_association_resolver(func):
+    """Register ``func(request) -> association | None`` (the associations app's ``acting_association``).
+
+    The programme's surveys are answered per association; portal asks this hook instead of
+    importing the associations app.
+    """
+    _acting_association_resolver[:] = [func]
+    return func
+
+
+def acting_association(request):
+    return _acting_association_resolver[0](request) if _acting_association_resolver else None

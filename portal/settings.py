@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "portal.middleware.SessionSecurityMiddleware",
     "portal.middleware.StaffMFAMiddleware",
+    "portal.programme.visits.VisitCounterMiddleware",  # page views per day and section; no cookies
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -195,6 +196,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # grants: drafters 14 and 3 days before a call closes; reports due and overdue (idempotent).
     "grants-reminders": {"task": "grants.tasks.send_reminders", "schedule": 6 * 60 * 60.0},
+    # programme: move the page-view counters (Redis) into the database.
+    "programme-visits-flush": {"task": "portal.programme.tasks.programme_visits_flush", "schedule": 60 * 60.0},
 }
 
 # --- Operations: readiness ---------------------------------------------------------------

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from portal import views
+from portal.programme import views as programme_views
 
 app_name = "portal"
 
@@ -11,4 +12,13 @@ urlpatterns = [
     path("forums/", views.forum_list, name="forums"),
     path("forums/<slug:slug>/", views.forum_detail, name="forum-detail"),
     path("pages/<slug:slug>/", views.page_detail, name="page"),
+    path("programme/surveys/", programme_views.survey_list, name="programme-surveys"),
+    path("programme/surveys/<int:pk>/", programme_views.survey_answer, name="programme-survey"),
+    path("programme/", programme_views.dashboard, name="programme-dashboard"),
+    path("programme/values.csv", programme_views.values_csv, name="programme-values-csv"),
+    path("programme/values/import/", programme_views.values_import, name="programme-values-import"),
+    path("programme/reports/", programme_views.report_request, name="programme-report-request"),
+    path("programme/reports/<int:pk>/", programme_views.report_detail, name="programme-report"),
+    path("programme/reports/<int:pk>/pdf/", programme_views.report_pdf, name="programme-report-pdf"),
+    path("programme/reports/<int:pk>/sign/", programme_views.report_sign, name="programme-report-sign"),
 ]

@@ -23,3 +23,6 @@ def retention_run():
     from portal.retention import run_retention
 
     return {result.key: result.count for result in run_retention()}
+
+
+from portal.programme.tasks import programme_report_generate  # noqa: E402,F401  (registers the task)

@@ -9,7 +9,7 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-DEMO_ORDER = ["portal", "associations", "grants", "facilities", "newsletter", "annualclock"]
+DEMO_ORDER = ["portal", "associations", "grants", "facilities", "newsletter", "annualclock", "portal.programme"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,17 @@
+from celery import shared_task
+
+
+@shared_task(acks_late=True)
+def programme_report_generate(report_id):
+    """Generate a report's PDF (thin: the work is ``services.report_generate``)."""
+    from portal.programme.services import report_generate
+
+    report_generate(report_id=report_id)
+
+
+@shared_task(acks_late=True)
+def programme_visits_flush():
+    """Move the day's page-view counters into the database (``portal.programme.visits``)."""
+    from portal.programme.visits import flush
+
+    return flush()

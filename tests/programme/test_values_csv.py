@@ -1,0 +1,78 @@
+"""Open data and the round trip: all values as CSV; staff-entered values imported with a per-row report."""
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+
+from portal.programme import demo, services
+from portal.programme.models import Indicator, IndicatorValue, Programme
+from tests.conftest import make_staff
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pori():
+    demo.load()
+    return Programme.objects.get(slug=demo.PORI_SLUG)
+
+
+@pytest.fixture
+def steering(pori, department):
+    user = make_staff(department, "steering@city.example")
+    user.groups.add(demo._steering_group())
+    return user
+
+
+def url(name):
+    with translation.override("en"):
+        return reverse(name)
+
+
+def upload(text):
+    return SimpleUploadedFile("values.csv", text.encode("utf-8"), content_type="text/csv")
+
+
+def test_the_steering_group_downloads_every_indicator_as_csv(pori, steering, client_for):
+    manual = Indicator.objects.filter(focus_area__programme=pori, source="manual").first()
+    services.indicator_value_enter(indicator=manual, year=2026, value="7", user=steering)
+    response = client_for(steering).get(url("portal:programme-values-csv"))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert {row["indicator_id"] for row in rows} == {
+        str(pk) for pk in Indicator.objects.filter(focus_area__programme=pori).values_list("pk", flat=True)
+    }
+    assert any(row["indicator_id"] == str(manual.pk) and row["value"] == "7.00" for row in rows)
+
+
+def test_import_saves_good_rows_and_reports_each_bad_one(pori, steering, client_for):
+    manual = Indicator.objects.filter(focus_area__programme=pori, source="manual").first()
+    computed = Indicator.objects.filter(focus_area__programme=pori, source="computed").first()
+    text = (
+        "indicator_id,year,value,note\n"
+        f"{manual.pk},2026,12,ok\n"
+        f"{manual.pk},2026,lots,\n"
+        f"{computed.pk},2026,3,\n"
+        "999999,2026,3,\n"
+    )
+    response = client_for(steering).post(url("portal:programme-values-import"), {"file": upload(text)})
+    assert response.status_code == 200
+    assert [(n, ok) for n, ok, _m in response.context["result"]] == [(2, True), (3, False), (4, False), (5, False)]
+    assert response.context["result"][1][2] == str(services.VALUE_NOT_A_NUMBER)
+    assert IndicatorValue.objects.get().value == 12
+
+
+def test_a_file_without_the_columns_changes_nothing(pori, steering, client_for):
+    response = client_for(steering).post(url("portal:programme-values-import"), {"file": upload("a,b\n1,2\n")})
+    assert response.status_code == 400
+    assert str(services.IMPORT_COLUMNS_MISSING) in response.content.decode()
+    assert not IndicatorValue.objects.exists()
+
+
+def test_others_cannot_export_or_import(pori, association_admin, client_for):
+    assert client_for(association_admin).get(url("portal:programme-values-csv")).status_code == 404
+    assert client_for(None).get(url("portal:programme-values-import")).status_code == 404
