@@ -11,4 +11,7 @@ urlpatterns = [
     path("forums/", views.forum_list, name="forums"),
     path("forums/<slug:slug>/", views.forum_detail, name="forum-detail"),
     path("pages/<slug:slug>/", views.page_detail, name="page"),
+    path("mine/", views.my_page, name="mine"),
+    path("mine/data.json", views.my_data_download, name="my-data"),
+    path("mine/delete/", views.my_account_delete, name="account-delete"),
 ]

@@ -1,21 +1,26 @@
 """Public pages of the portal core: home, contact directory, content pages, forums and networks."""
 
 from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods
 
 from portal import filters
 from portal.forms import describe_errors
 from portal.models import Forum, Page
 from portal.navigation import MAIN_NAV
-from portal.registries import home_sections
+from portal.registries import home_sections, my_data_parts, my_sections
+from portal.services import account_deletion
 
 # What each main service is for, shown on the front page's cards. Keyed by the URL names of
 # portal.navigation.MAIN_NAV (each of which must reverse).
@@ -154,3 +159,58 @@ def healthz(request):
 def page_not_found(request, exception=None):
     """The site-wide 404 (``handler404``): the same friendly page as a missing content page."""
     return not_found(request, message=_("The page you were looking for is not here. It may have moved."))
+
+
+# --- My associations: the signed-in person's own page, their data, deleting the account ------
+@login_required
+@require_GET
+def my_page(request):
+    """ "My associations": what I represent, what waits for me; apps add blocks (``my_section``)."""
+    sections = [
+        (key, render_to_string(template_name, context, request=request))
+        for key, template_name, context in my_sections(request)
+    ]
+    return render(
+        request,
+        "portal/my_page.html",
+        {"sections": sections, "breadcrumbs": [(_("My associations"), "")]},
+    )
+
+
+@login_required
+@require_GET
+def my_data_download(request):
+    """Everything the portal holds about me, as one JSON file (GDPR art. 15 and 20)."""
+    data = {
+        "portal": settings.CITY_PROFILE["portal_name"],
+        "generated_at": timezone.now().isoformat(),
+        "data": my_data_parts(request.user),
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_account_delete(request):
+    """Delete my account: a page that says what happens, then a POST with a ticked box."""
+    error = ""
+    if request.method == "POST":
+        try:
+            kept = account_deletion.account_delete(user=request.user, confirmed=request.POST.get("confirm") == "yes")
+        except ValidationError as exc:
+            error = exc.messages[0]
+        else:
+            logout(request)
+            return render(request, "portal/account_deleted.html", {"kept": kept})
+    return render(
+        request,
+        "portal/account_delete.html",
+        {
+            "error": error,
+            "staff": request.user.is_staff or request.user.is_superuser,
+            "breadcrumbs": [(_("My associations"), reverse("portal:mine")), (_("Delete my account"), "")],
+        },
+        status=400 if error else 200,
+    )
