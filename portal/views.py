@@ -5,9 +5,10 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -65,6 +66,12 @@ def home(request):
         for key, template_name, context in home_sections(request)
     ]
     return render(request, "portal/home.html", {"services": _services(), "sections": sections})
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """``/favicon.ico``: a redirect to the city's logo (an SVG every current browser shows as the icon)."""
+    return HttpResponseRedirect(static(settings.CITY_PROFILE["logo"]))
 
 
 @cache_control(max_age=3600, public=True)

@@ -221,3 +221,9 @@ def test_deleting_one_account_leaves_the_other_representatives(client_for, volun
     client_for(volunteer).post(DELETE, {"confirm": "yes"})
     other.refresh_from_db()
     assert other.is_active and Membership.objects.filter(user=other).exists()
+
+
+def test_favicon_answers_with_the_city_logo(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"].endswith(".svg")
