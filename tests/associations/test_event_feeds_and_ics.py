@@ -33,3 +33,20 @@ def test_events_page_offers_the_feed_address_on_the_host_served(client, associat
     html = page.content.decode()
     assert 'value="http://127.0.0.1:8101/fi/associations/events.ics?q=kisat"' in html
     assert 'href="webcal://127.0.0.1:8101/fi/associations/events.ics?q=kisat"' in html
+
+
+def test_event_shows_address_price_and_accessibility_and_its_ics_carries_them(client, association):
+    event = EventFactory(
+        association=association,
+        title="Kevätkisat",
+        start_date=timezone.localdate() + dt.timedelta(days=3),
+        place="Porin urheilutalo",
+        address="Pohjoisranta 11, 28100 Pori",
+        price="5 €, lapset ilmaiseksi",
+        accessibility="Esteetön sisäänkäynti, induktiosilmukka.",
+    )
+    page = client.get(event.get_absolute_url()).content.decode()
+    for text in ("Pohjoisranta 11, 28100 Pori", "5 €, lapset ilmaiseksi", "induktiosilmukka"):
+        assert text in page
+    body = client.get(reverse("associations:event-ics", args=[event.pk])).content.decode().replace("\r\n ", "")
+    assert "Pohjoisranta 11" in body and "induktiosilmukka" in body
