@@ -32,3 +32,4 @@ urlpatterns += i18n_patterns(
 )
 
 handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"

@@ -9,7 +9,7 @@ from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -65,7 +65,20 @@ def home(request):
         (key, render_to_string(template_name, context, request=request))
         for key, template_name, context in home_sections(request)
     ]
-    return render(request, "portal/home.html", {"services": _services(), "sections": sections})
+    return render(
+        request,
+        "portal/home.html",
+        {"services": _services(), "sections": sections, "facilities_open": _resolves("facilities:facility-list")},
+    )
+
+
+def _resolves(url_name) -> bool:
+    """Whether a service has pages yet: the texts mention only what a visitor can open."""
+    try:
+        reverse(url_name)
+    except NoReverseMatch:
+        return False
+    return True
 
 
 @cache_control(max_age=86400, public=True)
@@ -161,6 +174,19 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def server_error(request):
+    """The site-wide 500 (``handler500``): the portal's own page, in the layout and the visitor's
+    language; if even that fails (the database is down), a plain page says the same."""
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:  # noqa: BLE001 - the error page must answer whatever broke
+        return HttpResponse(
+            _("Something went wrong on our side. Please try again in a moment."),
+            status=500,
+            content_type="text/plain; charset=utf-8",
+        )
 
 
 def page_not_found(request, exception=None):

@@ -227,3 +227,33 @@ def test_favicon_answers_with_the_city_logo(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 302
     assert response["Location"].endswith(".svg")
+
+
+def test_server_error_page_is_the_portals_own_in_the_layout(rf):
+    from django.utils import translation
+
+    from portal.views import server_error
+
+    from django.contrib.auth.models import AnonymousUser
+
+    request = rf.get("/fi/")
+    request.user = AnonymousUser()
+    with translation.override("fi"):
+        response = server_error(request)
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert 'class="site-header"' in html
+    assert "<h1>" in html and reverse("portal:home") in html
+
+
+def test_home_mentions_facility_booking_only_when_facilities_have_pages(client):
+    from django.urls import NoReverseMatch
+    from django.urls import reverse as url
+
+    html = client.get("/fi/").content.decode()
+    try:
+        url("facilities:facility-list")
+    except NoReverseMatch:
+        assert "book facilities" not in html
+    else:
+        assert "book facilities" in html
