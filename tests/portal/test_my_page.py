@@ -230,11 +230,10 @@ def test_favicon_answers_with_the_city_logo(client):
 
 
 def test_server_error_page_is_the_portals_own_in_the_layout(rf):
+    from django.contrib.auth.models import AnonymousUser
     from django.utils import translation
 
     from portal.views import server_error
-
-    from django.contrib.auth.models import AnonymousUser
 
     request = rf.get("/fi/")
     request.user = AnonymousUser()
