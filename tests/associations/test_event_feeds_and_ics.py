@@ -50,3 +50,16 @@ def test_event_shows_address_price_and_accessibility_and_its_ics_carries_them(cl
         assert text in page
     body = client.get(reverse("associations:event-ics", args=[event.pk])).content.decode().replace("\r\n ", "")
     assert "Pohjoisranta 11" in body and "induktiosilmukka" in body
+
+
+def test_approval_email_promises_only_what_exists_and_links_my_page(association, staff):
+    from associations.models import Membership
+    from associations.services import memberships
+    from portal.models import Notification
+    from tests.factories import MembershipFactory
+
+    membership = MembershipFactory(association=association, state=Membership.State.PENDING, approved_at=None)
+    memberships.membership_approve(membership=membership, user=staff)
+    body = Notification.objects.get(template="membership-approved").body_text
+    assert "bookings" not in body
+    assert "/mine/" in body
