@@ -282,6 +282,42 @@ def my_data_erasers() -> dict[str, Callable]:
     return dict(sorted(_my_erasers.items()))
 
 
+@dataclass(frozen=True)
+class StaffTask:
+    """A line of the admin's "waiting for you": what, how many, where to handle it."""
+
+    label: str
+    count: int
+    url: str
+
+
+_staff_waiting: list[tuple[int, str, Callable]] = []
+
+
+def staff_waiting(key: str, *, order: int = 100):
+    """Register ``func(request) -> StaffTask | None`` as a line of the admin index's "waiting
+    for you" (claims, new entries, events to moderate, meetings without minutes). ``None`` or a
+    count of 0 hides the line; the function checks the staff member's own permissions."""
+
+    def register(func):
+        _refuse_duplicate({k: f for _o, k, f in _staff_waiting}, key, func, "Staff task")
+        if all(k != key for _o, k, _f in _staff_waiting):
+            _staff_waiting.append((order, key, func))
+            _staff_waiting.sort(key=lambda s: (s[0], s[1]))
+        return func
+
+    return register
+
+
+def staff_tasks(request) -> list[StaffTask]:
+    tasks = []
+    for _order, _key, func in _staff_waiting:
+        task = func(request)
+        if task and task.count:
+            tasks.append(task)
+    return tasks
+
+
 # --- Recipient lists ----------------------------------------------------------------------
 @dataclass(frozen=True)
 class Recipient:

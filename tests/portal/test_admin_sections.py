@@ -21,3 +21,29 @@ def test_superuser_still_sees_them(client_for):
     root = make_staff(None, "root@city.example", superuser=True)
     index = client_for(root).get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "/admin/sites/" in index and "/admin/socialaccount/" in index
+
+
+def test_admin_index_says_what_waits_for_staff(client_for, association):
+    from tests.associations.factories import EventFactory
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(association=association, state="pending", approved_at=None)
+    EventFactory(association=association, moderation_state="pending")
+    root = make_staff(None, "root@city.example", superuser=True)
+    index = client_for(root).get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Waiting for you" in index
+    assert "/admin/associations/membership/?state__exact=pending" in index
+    assert "/admin/associations/event/?moderation_state__exact=pending" in index
+    assert (
+        client_for(root).get("/admin/annualclock/meeting/?minutes__exact=", HTTP_ACCEPT_LANGUAGE="en").status_code
+        == 200
+    )
+
+
+def test_staff_without_the_permission_see_no_such_line(client_for, association):
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(association=association, state="pending", approved_at=None)
+    officer = make_staff(None, "officer@city.example")
+    index = client_for(officer).get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "membership/?state__exact=pending" not in index
