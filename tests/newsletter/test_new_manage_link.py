@@ -24,3 +24,10 @@ def test_entering_a_subscribed_address_mails_a_working_preferences_link(client):
     row = Notification.objects.get(template="newsletter-already-subscribed", to="lukija@example.org")
     link = re.search(r"https?://\S+?(/fi/newsletter/preferences/\S+/)", row.body_text).group(1)
     assert client.get(link).status_code == 200
+
+
+def test_one_rule_about_topics_on_the_subscribe_page_and_in_the_admin():
+    from newsletter.forms import TOPIC_RULE, IssueAdminForm, SubscribeForm
+
+    assert SubscribeForm.base_fields["topics"].help_text == TOPIC_RULE
+    assert IssueAdminForm.base_fields["topics"].help_text == TOPIC_RULE
