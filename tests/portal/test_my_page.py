@@ -256,3 +256,24 @@ def test_home_mentions_facility_booking_only_when_facilities_have_pages(client):
         assert "book facilities" not in html
     else:
         assert "book facilities" in html
+
+
+def test_demo_accessibility_statement_follows_the_address_served(settings):
+    import io
+
+    from portal import demo
+    from portal.models import Page
+
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    demo.load(stdout=io.StringIO())
+    settings.SITE_URL = "http://127.0.0.1:8101"
+    demo.load(stdout=io.StringIO())
+    body = Page.objects.get(slug="accessibility", language="fi").body
+    assert "http://127.0.0.1:8101" in body and "8000" not in body
+    edited = Page.objects.get(slug="accessibility", language="sv")
+    edited.body += "\n\nStaff added this."
+    edited.save()
+    settings.SITE_URL = "http://127.0.0.1:8202"
+    demo.load(stdout=io.StringIO())
+    edited.refresh_from_db()
+    assert "8101" in edited.body  # a page staff changed is left alone
