@@ -123,6 +123,18 @@ class CalendarItem:
         return not isinstance(self.start, dt.datetime)
 
     @property
+    def date_to_be_announced(self) -> bool:
+        """A month-precision item whose month is not over: its exact date may still come.
+
+        A past month's item says nothing of dates to come ("announced later" would be false).
+        """
+        if not self.month_only:
+            return False
+        end = self.end or self.start
+        end = end.date() if isinstance(end, dt.datetime) else end
+        return end > timezone.localdate()
+
+    @property
     def sort_key(self):
         """By day in the city's time, a day's all-day items first, then its timed ones by time.
 
