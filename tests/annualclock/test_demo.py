@@ -23,3 +23,12 @@ def test_the_demo_plan_loads_twice_without_duplicates():
         assert plan.filter(kind=Kind.GRANT_APPLICATION_PERIOD).exists()
         assert plan.filter(kind=Kind.GRANT_REPORTING_DEADLINE).exists()
     assert get_indicator("annualclock.matters_handled").value_for(2026) == 6
+
+
+@pytest.mark.django_db
+def test_every_demo_newsletter_plan_entry_stands_for_its_issue_no_second_entry():
+    from django.core.management import call_command
+
+    call_command("demo_data", stdout=io.StringIO())
+    unmatched = ClockEntry.objects.filter(kind=Kind.NEWSLETTER, year=2026, replaced_by_uid="")
+    assert list(unmatched.values_list("title", flat=True)) == []
