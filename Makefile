@@ -43,6 +43,7 @@ run: install compilemessages
 	  if [ -n "$$db_started" ]; then $(PY) -m portal.embedded_db stop; fi; \
 	}; \
 	trap cleanup EXIT; \
+	SITE_URL=$${SITE_URL:-http://$(HOST)}; export SITE_URL; \
 	if [ -z "$$DATABASE_URL" ]; then \
 	  $(PY) -m portal.embedded_db status >/dev/null || db_started=1; \
 	  $(PY) -m portal.embedded_db start; \
@@ -52,7 +53,8 @@ run: install compilemessages
 	$(MANAGE) demo_data; \
 	$(MANAGE) ensure_admin --site-url http://$(HOST); \
 	echo "Starting a Celery worker with beat on kombu's filesystem transport (log: var/celery.log)"; \
-	$(BIN)/celery -A portal worker -B --pool=solo --loglevel=INFO --schedule=var/celerybeat-schedule > var/celery.log 2>&1 & \
+	echo "E-mails the portal sends are printed here, in this terminal; links in them point at $$SITE_URL"; \
+	$(BIN)/celery -A portal worker -B --pool=solo --loglevel=INFO --logfile=var/celery.log --schedule=var/celerybeat-schedule & \
 	celery_pid=$$!; \
 	$(MANAGE) runserver $(HOST)
 

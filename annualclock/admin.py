@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from annualclock import selectors, services
 from annualclock.forms import ClockEntryAdminForm, MeetingAdminForm
 from annualclock.models import ClockEntry, Meeting, MeetingInvitation, MeetingMaterial, MeetingResponse
+from portal.registries import staff_waiting
 
 
 @admin.register(ClockEntry)
@@ -268,3 +269,21 @@ class MeetingInvitationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@staff_waiting("annualclock.minutes", order=40)
+def meetings_without_minutes(request):
+    """Meetings already held whose minutes are not written yet."""
+    from django.urls import reverse
+
+    from portal.permissions import staff_has_perm
+    from portal.registries import StaffTask
+
+    if not staff_has_perm(request.user, "annualclock.change_meeting"):
+        return None
+    count = Meeting.objects.filter(ends_at__lt=timezone.now(), minutes="").count()
+    return StaffTask(
+        label=str(_("Meetings held without minutes")),
+        count=count,
+        url=reverse("admin:annualclock_meeting_changelist") + "?minutes__exact=",
+    )

@@ -82,7 +82,9 @@ PLAN = [
         "Yhteiskehittämisen työpaja yhteisistä hankkeista ja kumppanuussopimuksista.",
     ),
     (9, Kind.WORKING_GROUP_MEETING, "Yhdistysyhteistyöryhmän kokous: syksyn asiat", GROUP, ""),
-    (8, Kind.NEWSLETTER, "Yhdistysuutiskirje 3/{year}", ALL, "Syksyn avustushaut ja yhdistysilta."),
+    # The autumn issue goes out in mid-September (the newsletter demo sends 3/2026 on 14.9.): one
+    # entry, matched with the issue, instead of an August plan entry beside a September issue.
+    (9, Kind.NEWSLETTER, "Yhdistysuutiskirje 3/{year}", ALL, "Syksyn avustushaut ja yhdistysilta."),
     (9, Kind.GRANT_APPLICATION_PERIOD, "Kevytavustusten haku, syksy {year}", "Yhdistykset ja toimintaryhmät", ""),
     (
         10,

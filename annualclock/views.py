@@ -78,6 +78,8 @@ def year_wheel(request, year=None):
     title = selectors.year_label(year)
     context = _year_context(request, year, view_name="annualclock:year", title=title)
     context["wheel"] = build_wheel(year, context["items"], list_url=context["list_url"])
+    # On a phone the wheel's markers are too small to touch: the same items as a list come first.
+    context["months"] = selectors.items_by_month(context["items"], year)
     context["wheel_description"] = wheel_description(year, context["items"])
     context["title"] = title
     return render(request, "annualclock/year_wheel.html", context)

@@ -33,6 +33,7 @@ from associations.validators import IMAGE_FORMATS, validate_image_file, validate
 from portal.admin_actions import moderation_actions, reason_action, run_each
 from portal.models import Department
 from portal.moderation import MODERATION_FIELDS
+from portal.registries import staff_waiting
 
 PRIVATE_FILE_WIDGETS = {
     models.FileField: {"widget": PrivateClearableFileInput},
@@ -371,3 +372,49 @@ class FieldOfActivityAdmin(admin.ModelAdmin):
 class LanguageAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "order")
     search_fields = ("code", "name")
+
+
+# --- The admin index's "waiting for you" (portal.registries.staff_waiting) ----------------
+def _waiting(request, perm, label, queryset, url_name, query):
+    from portal.permissions import staff_has_perm
+    from portal.registries import StaffTask
+
+    if not staff_has_perm(request.user, perm):
+        return None
+    return StaffTask(label=str(label), count=queryset.count(), url=reverse(url_name) + query)
+
+
+@staff_waiting("associations.claims", order=10)
+def claims_waiting(request):
+    return _waiting(
+        request,
+        "associations.change_membership",
+        _("Requests to represent an association"),
+        Membership.objects.filter(state=Membership.State.PENDING),
+        "admin:associations_membership_changelist",
+        "?state__exact=pending",
+    )
+
+
+@staff_waiting("associations.new_entries", order=20)
+def entries_waiting(request):
+    return _waiting(
+        request,
+        "associations.change_association",
+        _("New association entries to check"),
+        Association.objects.pending(),
+        "admin:associations_association_changelist",
+        "?moderation_state__exact=pending",
+    )
+
+
+@staff_waiting("associations.events", order=30)
+def events_waiting(request):
+    return _waiting(
+        request,
+        "associations.change_event",
+        _("Events to moderate"),
+        Event.objects.pending(),
+        "admin:associations_event_changelist",
+        "?moderation_state__exact=pending",
+    )

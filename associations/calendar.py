@@ -2,6 +2,8 @@
 
 from dataclasses import replace
 
+from django.utils.translation import gettext as _
+
 from associations.selectors import events_in_range
 from portal.links import site_host
 from portal.registries import CalendarItem, calendar_source
@@ -35,8 +37,16 @@ def event_feed_item(event) -> CalendarItem:
     association = event.association
     return replace(
         event_item(event),
-        description=event.description,
-        location=", ".join(part for part in (event.place, event.online_url) if part),
+        description="\n\n".join(
+            part
+            for part in (
+                event.description,
+                event.price and f"{_('Price')}: {event.price}",
+                event.accessibility and f"{_('Accessibility')}: {event.accessibility}",
+            )
+            if part
+        ),
+        location=", ".join(part for part in (event.place, event.address, event.online_url) if part),
         audience="",
         extra={
             "organizer": association.name,

@@ -465,6 +465,43 @@ AGREEMENTS = [
 STAFF_PERMISSIONS = ("association", "membership", "event", "partnershipagreement", "partnershipreview")
 
 
+# Sports clubs get the fields of their own sport (a tennis club is not a winter sport); other
+# stems keep the random choice. The random draw still happens, so the rest of the demo is unchanged.
+STEM_FIELDS = {
+    "Palloseura": ["Palloilu"],
+    "Yleisurheilijat": ["Yleisurheilu"],
+    "Uimarit": ["Vesiurheilu"],
+    "Hiihtäjät": ["Talviurheilu"],
+    "Salibandyseura": ["Palloilu"],
+    "Tennisseura": ["Palloilu"],
+    "Melojat": ["Vesiurheilu"],
+    "Voimistelijat": ["Kuntoliikunta"],
+    "Painijat": ["Kamppailulajit"],
+    "Nyrkkeilijät": ["Kamppailulajit"],
+    "Suunnistajat": ["Kuntoliikunta"],
+    "Pyöräilijät": ["Kuntoliikunta"],
+    "Golfseura": ["Kuntoliikunta"],
+    "Jousiampujat": ["Kuntoliikunta"],
+    "Keilaajat": ["Kuntoliikunta"],
+    "Lentopalloseura": ["Palloilu"],
+    "Koripalloseura": ["Palloilu"],
+    "Jalkapalloseura": ["Palloilu"],
+    "Taitoluistelijat": ["Talviurheilu"],
+    "Sulkapalloseura": ["Palloilu"],
+    "Kuntourheilijat": ["Kuntoliikunta"],
+    "Judoseura": ["Kamppailulajit"],
+    "Purjehtijat": ["Vesiurheilu"],
+    "Soutajat": ["Vesiurheilu"],
+}
+
+
+def _fields_for(name, drawn):
+    for stem, fields in STEM_FIELDS.items():
+        if f" {stem} " in name:
+            return fields
+    return drawn
+
+
 def load(*, stdout):
     rng = random.Random(20260420)  # the programme's date: the same demo every time
     languages = _languages()
@@ -525,7 +562,7 @@ def load(*, stdout):
                 name,
                 prh_class,
                 place,
-                rng.sample(field_names, k=min(len(field_names), rng.randint(1, 2))),
+                _fields_for(name, rng.sample(field_names, k=min(len(field_names), rng.randint(1, 2)))),
                 rng.sample(age_indexes, k=min(len(age_indexes), rng.randint(1, 2))),
                 language_codes,
                 {"description": description, "email": f"{slugify(name)[:40]}@yhdistys.example"},

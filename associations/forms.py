@@ -257,6 +257,7 @@ class EventForm(FieldMessagesModelForm):
             "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "online_url": forms.URLInput(attrs={"placeholder": "https://"}),
             "link": forms.URLInput(attrs={"placeholder": "https://"}),
+            "accessibility": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {"online_url": {"invalid": URL_SCHEME_INVALID}, "link": {"invalid": URL_SCHEME_INVALID}}
 
@@ -271,6 +272,15 @@ class EventForm(FieldMessagesModelForm):
 
     def clean_place(self):
         return reject_html(self.cleaned_data.get("place", ""))
+
+    def clean_address(self):
+        return reject_html(self.cleaned_data.get("address", ""))
+
+    def clean_price(self):
+        return reject_html(self.cleaned_data.get("price", ""))
+
+    def clean_accessibility(self):
+        return reject_html(self.cleaned_data.get("accessibility", ""))
 
     def clean_poster_alt(self):
         return reject_html(self.cleaned_data.get("poster_alt", ""))

@@ -81,8 +81,11 @@ def event_jsonld(event, *, base_url) -> dict:
     else:
         data["eventAttendanceMode"] = "https://schema.org/OfflineEventAttendanceMode"
     locations = []
-    if event.place:
-        locations.append({"@type": "Place", "name": event.place})
+    if event.place or event.address:
+        place = {"@type": "Place", "name": event.place or event.address}
+        if event.address:
+            place["address"] = event.address
+        locations.append(place)
     if event.online_url:
         locations.append({"@type": "VirtualLocation", "url": event.online_url})
     if locations:

@@ -414,6 +414,15 @@ class Event(Moderated, Audited):
     end_date = models.DateField(_("end date"), null=True, blank=True, help_text=_("Leave empty for a one-day event."))
     end_time = models.TimeField(_("end time"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
+    address = models.CharField(
+        _("street address"), max_length=200, blank=True, help_text=_("E.g. Hallituskatu 12, 28100 Pori.")
+    )
+    price = models.CharField(_("price"), max_length=100, blank=True, help_text=_("E.g. free, or 5 € (children free)."))
+    accessibility = models.TextField(
+        _("accessibility"),
+        blank=True,
+        help_text=_("Step-free access, an induction loop, seating, quiet space … or what is not available."),
+    )
     online_url = models.URLField(_("online link"), blank=True, validators=[validate_http_url])
     link = models.URLField(_("more information (link)"), blank=True, validators=[validate_http_url])
     poster = models.FileField(_("poster image"), upload_to=upload_poster, blank=True, max_length=200)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("events.ics", views.event_ical, name="event-ical"),
     path("events/new/", views.event_create, name="event-create"),
     path("events/<int:pk>/", views.event_detail, name="event-detail"),
+    path("events/<int:pk>/event.ics", views.event_ics, name="event-ics"),
     path("events/<int:pk>/edit/", views.event_edit, name="event-edit"),
     path("events/<int:pk>/delete/", views.event_delete, name="event-delete"),
     path("events/<int:pk>/poster/", views.event_poster, name="event-poster"),

@@ -483,10 +483,20 @@ def leave(request, slug):
 def event_list(request):
     filterset = selectors.event_list(params=request.GET)
     page = _page(request, filterset.qs, EVENTS_PAGE_SIZE)
+    params = request.GET.copy()
+    params.pop("page", None)
+    feed_path = reverse("associations:event-ical") + (f"?{params.urlencode()}" if params else "")
     return render(
         request,
         "associations/event_list.html",
-        {"filter": filterset, "page": page, "events": page.object_list, "breadcrumbs": [(_("Events"), "")]},
+        {
+            "filter": filterset,
+            "page": page,
+            "events": page.object_list,
+            "filtered": bool(params),
+            **feed_addresses(request, feed_path),
+            "breadcrumbs": [(_("Events"), "")],
+        },
     )
 
 
@@ -502,6 +512,23 @@ def event_ical(request):
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="events.ics"'
+    return response
+
+
+def feed_addresses(request, path):
+    """The address a calendar app subscribes to, on the host the visitor reached (so a
+    ``make run HOST=…`` link works too), and the same as a ``webcal://`` link."""
+    feed_url = request.build_absolute_uri(path)
+    return {"feed_url": feed_url, "webcal_url": "webcal://" + feed_url.split("://", 1)[1]}
+
+
+@require_GET
+def event_ics(request, pk):
+    """One event as an iCalendar file ("add to my calendar")."""
+    event = permissions.event_visible_to(request.user, pk)
+    body = calendar_feed([event_feed_item(event)], name=event.title, product="associations")
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="event-{event.pk}.ics"'
     return response
 
 

@@ -10,6 +10,12 @@ from newsletter import conf
 from newsletter.models import Issue, Topic
 from newsletter.services import drafting, subscriptions
 
+# One rule about topics, the same words for the subscriber and for staff (selectors.issue_recipients:
+# Subscriber.objects.active().interested_in(issue.topics)).
+TOPIC_RULE = _(
+    "An issue for everyone reaches every subscriber; an issue on chosen topics, and invitations on "
+    "a topic, reach only the subscribers who chose one of those topics."
+)
 SCHEDULE_TIME_REQUIRED = _("Enter the date and time to send, like 2027-02-15 09:00.")
 
 
@@ -27,7 +33,7 @@ def _topics_field():
         choices=Topic.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Every issue covers all of them; we use your choice to send you invitations on these topics."),
+        help_text=TOPIC_RULE,
         error_messages={"invalid_choice": subscriptions.TOPIC_UNKNOWN},
     )
 
@@ -90,7 +96,7 @@ class IssueAdminForm(forms.ModelForm):
         choices=Topic.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Only subscribers of these topics receive it. None chosen: every subscriber."),
+        help_text=TOPIC_RULE,
     )
 
     class Meta:

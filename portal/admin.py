@@ -249,3 +249,29 @@ class HeartbeatAdmin(admin.ModelAdmin):
 
 
 from portal.programme import admin as programme_admin  # noqa: E402,F401  (registers the programme's admin)
+
+# --- Sections staff never use -------------------------------------------------------------
+# Sites and the social sign-in applications are set up once by the portal's administrator;
+# other staff do not see them in the admin (nor open them by address).
+SUPERUSER_ONLY_APPS = {"sites", "socialaccount"}
+
+
+def _superuser_only(model_admin):
+    for name in (
+        "has_module_permission",
+        "has_view_permission",
+        "has_add_permission",
+        "has_change_permission",
+        "has_delete_permission",
+    ):
+        original = getattr(model_admin, name)
+
+        def check(request, *args, _original=original, **kwargs):
+            return request.user.is_superuser and _original(request, *args, **kwargs)
+
+        setattr(model_admin, name, check)
+
+
+for _model, _model_admin in list(admin.site._registry.items()):
+    if _model._meta.app_label in SUPERUSER_ONLY_APPS:
+        _superuser_only(_model_admin)

@@ -8,4 +8,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# What a task prints goes to the worker's own stdout, not into its log: in ``make run`` the
+# console e-mail backend then prints each e-mail in the terminal of make run, where a newcomer looks.
+app.conf.worker_redirect_stdouts = False
 app.autodiscover_tasks()

@@ -11,6 +11,8 @@ Other apps' demo data may rely on the department names in ``DEPARTMENTS`` and th
 ``TOPICS``.
 """
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.template.loader import render_to_string
@@ -432,20 +434,38 @@ def _forums(departments):
         )
 
 
-def page_text(slug, language):
+def page_text(slug, language, site_url=None):
     """(title, body) of a demo page, rendered with the city profile."""
     text = render_to_string(
         f"portal/demo/{slug}.{language}.md",
-        {"city": settings.CITY_PROFILE, "SITE_URL": settings.SITE_URL},
+        {"city": settings.CITY_PROFILE, "SITE_URL": settings.SITE_URL if site_url is None else site_url},
     ).strip()
     first_line, _newline, body = text.partition("\n")
     return first_line.removeprefix("# ").strip(), body.strip()
 
 
+_ADDRESS_MARK = "\x00site-url\x00"
+
+
+def _follow_site_url(page, slug, language):
+    """A demo page nobody edited, loaded when the portal answered at another address (``make run
+    HOST=…``), names the address it answers at now; a page staff changed is left alone."""
+    _title, body = page_text(slug, language)
+    if page.body == body:
+        return
+    _title, marked = page_text(slug, language, site_url=_ADDRESS_MARK)
+    pattern = re.escape(marked).replace(re.escape(_ADDRESS_MARK), r"https?://[^\s)]+")
+    if re.fullmatch(pattern, page.body):
+        page.body = body
+        page.save(update_fields=["body"])
+
+
 def _pages():
     for slug in PAGE_SLUGS:
         for language in PAGE_LANGUAGES:
-            if Page.objects.filter(slug=slug, language=language).exists():
+            existing = Page.objects.filter(slug=slug, language=language).first()
+            if existing is not None:
+                _follow_site_url(existing, slug, language)
                 continue
             title, body = page_text(slug, language)
             Page.objects.create(slug=slug, language=language, title=title, body=body, show_in_footer=True)

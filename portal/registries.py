@@ -123,6 +123,18 @@ class CalendarItem:
         return not isinstance(self.start, dt.datetime)
 
     @property
+    def date_to_be_announced(self) -> bool:
+        """A month-precision item whose month is not over: its exact date may still come.
+
+        A past month's item says nothing of dates to come ("announced later" would be false).
+        """
+        if not self.month_only:
+            return False
+        end = self.end or self.start
+        end = end.date() if isinstance(end, dt.datetime) else end
+        return end > timezone.localdate()
+
+    @property
     def sort_key(self):
         """By day in the city's time, a day's all-day items first, then its timed ones by time.
 
@@ -169,11 +181,11 @@ def calendar_items(start: dt.date, end: dt.date, *, kinds=None, sources=None) ->
     return sorted(items, key=lambda item: item.sort_key)
 
 
-REGISTRY_MODULES = ("indicators", "calendar", "home", "recipients", "retention")  # retention: portal.retention
+REGISTRY_MODULES = ("indicators", "calendar", "home", "recipients", "mine", "retention")  # retention: portal.retention
 
 
 def autodiscover():
-    """Import every installed app's ``indicators``, ``calendar``, ``home``, ``recipients`` and ``retention``."""
+    """Import every installed app's ``indicators``, ``calendar``, ``home``, ``recipients``, ``mine`` and ``retention``."""
     for module in REGISTRY_MODULES:
         autodiscover_modules(module)
 
@@ -208,6 +220,114 @@ def home_sections(request):
             template_name, context = result
             sections.append((key, template_name, context))
     return sections
+
+
+# --- "My associations": the signed-in person's own page, data download and erasure ------
+_my_sections: list[tuple[int, str, Callable]] = []
+_my_data: dict[str, Callable] = {}
+_my_erasers: dict[str, Callable] = {}
+
+
+def my_section(key: str, *, order: int = 100):
+    """Register ``func(request) -> (template_name, context) | None`` as a block on "My associations".
+
+    Like ``home_section``: grants put "my applications" and facilities "my bookings" on the
+    representative's own page without portal importing them. ``None`` hides the block.
+    """
+
+    def register(func):
+        _refuse_duplicate({k: f for _o, k, f in _my_sections}, key, func, "My-page section")
+        if all(k != key for _o, k, _f in _my_sections):
+            _my_sections.append((order, key, func))
+            _my_sections.sort(key=lambda s: (s[0], s[1]))
+        return func
+
+    return register
+
+
+def my_sections(request):
+    """The blocks of the signed-in person's own page: a list of (key, template_name, context)."""
+    sections = []
+    for _order, key, func in _my_sections:
+        result = func(request)
+        if result:
+            template_name, context = result
+            sections.append((key, template_name, context))
+    return sections
+
+
+def my_data(key: str):
+    """Register ``func(user) -> JSON-serialisable value`` as the part ``key`` of "download my data".
+
+    Each app returns everything it holds about the person (rows they made, answers they gave,
+    their subscriptions), keyed by what it is, in plain JSON types.
+    """
+
+    def register(func):
+        _refuse_duplicate(_my_data, key, func, "My-data part")
+        _my_data[key] = func
+        return func
+
+    return register
+
+
+def my_data_parts(user) -> dict:
+    return {key: func(user) for key, func in sorted(_my_data.items())}
+
+
+def my_data_eraser(key: str):
+    """Register ``func(user) -> list[str]`` that erases or anonymises what the app holds about
+    ``user`` when the account is deleted, inside the deletion's transaction. It returns the
+    sentences (translated) that say what had to be kept and why, e.g. grant applications kept
+    under the accounting act; an empty list when nothing is kept.
+    """
+
+    def register(func):
+        _refuse_duplicate(_my_erasers, key, func, "My-data eraser")
+        _my_erasers[key] = func
+        return func
+
+    return register
+
+
+def my_data_erasers() -> dict[str, Callable]:
+    return dict(sorted(_my_erasers.items()))
+
+
+@dataclass(frozen=True)
+class StaffTask:
+    """A line of the admin's "waiting for you": what, how many, where to handle it."""
+
+    label: str
+    count: int
+    url: str
+
+
+_staff_waiting: list[tuple[int, str, Callable]] = []
+
+
+def staff_waiting(key: str, *, order: int = 100):
+    """Register ``func(request) -> StaffTask | None`` as a line of the admin index's "waiting
+    for you" (claims, new entries, events to moderate, meetings without minutes). ``None`` or a
+    count of 0 hides the line; the function checks the staff member's own permissions."""
+
+    def register(func):
+        _refuse_duplicate({k: f for _o, k, f in _staff_waiting}, key, func, "Staff task")
+        if all(k != key for _o, k, _f in _staff_waiting):
+            _staff_waiting.append((order, key, func))
+            _staff_waiting.sort(key=lambda s: (s[0], s[1]))
+        return func
+
+    return register
+
+
+def staff_tasks(request) -> list[StaffTask]:
+    tasks = []
+    for _order, _key, func in _staff_waiting:
+        task = func(request)
+        if task and task.count:
+            tasks.append(task)
+    return tasks
 
 
 # --- Recipient lists ----------------------------------------------------------------------

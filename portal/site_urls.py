@@ -21,4 +21,7 @@ urlpatterns = [
     path("programme/reports/<int:pk>/", programme_views.report_detail, name="programme-report"),
     path("programme/reports/<int:pk>/pdf/", programme_views.report_pdf, name="programme-report-pdf"),
     path("programme/reports/<int:pk>/sign/", programme_views.report_sign, name="programme-report-sign"),
+    path("mine/", views.my_page, name="mine"),
+    path("mine/data.json", views.my_data_download, name="my-data"),
+    path("mine/delete/", views.my_account_delete, name="account-delete"),
 ]

@@ -1,21 +1,27 @@
 """Public pages of the portal core: home, contact directory, content pages, forums and networks."""
 
 from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import translation
+from django.templatetags.static import static
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods
 
 from portal import filters
 from portal.forms import describe_errors
 from portal.models import Forum, Page
 from portal.navigation import MAIN_NAV
-from portal.registries import home_sections
+from portal.registries import home_sections, my_data_parts, my_sections
+from portal.services import account_deletion
 
 # What each main service is for, shown on the front page's cards. Keyed by the URL names of
 # portal.navigation.MAIN_NAV (each of which must reverse).
@@ -59,7 +65,26 @@ def home(request):
         (key, render_to_string(template_name, context, request=request))
         for key, template_name, context in home_sections(request)
     ]
-    return render(request, "portal/home.html", {"services": _services(), "sections": sections})
+    return render(
+        request,
+        "portal/home.html",
+        {"services": _services(), "sections": sections, "facilities_open": _resolves("facilities:facility-list")},
+    )
+
+
+def _resolves(url_name) -> bool:
+    """Whether a service has pages yet: the texts mention only what a visitor can open."""
+    try:
+        reverse(url_name)
+    except NoReverseMatch:
+        return False
+    return True
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """``/favicon.ico``: a redirect to the city's logo (an SVG every current browser shows as the icon)."""
+    return HttpResponseRedirect(static(settings.CITY_PROFILE["logo"]))
 
 
 @cache_control(max_age=3600, public=True)
@@ -152,15 +177,72 @@ def healthz(request):
 
 
 def server_error(request):
-    """The site-wide 500 (``handler500``), with the request id to quote when reporting it.
-
-    Rendered without the site's base template and context processors: whatever failed (the
-    database, say) must not fail this page too.
-    """
-    html = render_to_string("500.html", {"request_id": getattr(request, "request_id", "")})
-    return HttpResponse(html, status=500)
+    """The site-wide 500 (``handler500``): the portal's own page, in the layout and the visitor's
+    language, with the request id to quote when reporting it; if even that fails (the database
+    is down), a plain page says the same."""
+    request_id = getattr(request, "request_id", "")
+    try:
+        return render(request, "500.html", {"request_id": request_id}, status=500)
+    except Exception:  # noqa: BLE001 - the error page must answer whatever broke
+        html = render_to_string("500-plain.html", {"request_id": request_id})
+        return HttpResponse(html, status=500)
 
 
 def page_not_found(request, exception=None):
     """The site-wide 404 (``handler404``): the same friendly page as a missing content page."""
     return not_found(request, message=_("The page you were looking for is not here. It may have moved."))
+
+
+# --- My associations: the signed-in person's own page, their data, deleting the account ------
+@login_required
+@require_GET
+def my_page(request):
+    """ "My associations": what I represent, what waits for me; apps add blocks (``my_section``)."""
+    sections = [
+        (key, render_to_string(template_name, context, request=request))
+        for key, template_name, context in my_sections(request)
+    ]
+    return render(
+        request,
+        "portal/my_page.html",
+        {"sections": sections, "breadcrumbs": [(_("My associations"), "")]},
+    )
+
+
+@login_required
+@require_GET
+def my_data_download(request):
+    """Everything the portal holds about me, as one JSON file (GDPR art. 15 and 20)."""
+    data = {
+        "portal": settings.CITY_PROFILE["portal_name"],
+        "generated_at": timezone.now().isoformat(),
+        "data": my_data_parts(request.user),
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_account_delete(request):
+    """Delete my account: a page that says what happens, then a POST with a ticked box."""
+    error = ""
+    if request.method == "POST":
+        try:
+            kept = account_deletion.account_delete(user=request.user, confirmed=request.POST.get("confirm") == "yes")
+        except ValidationError as exc:
+            error = exc.messages[0]
+        else:
+            logout(request)
+            return render(request, "portal/account_deleted.html", {"kept": kept})
+    return render(
+        request,
+        "portal/account_delete.html",
+        {
+            "error": error,
+            "staff": request.user.is_staff or request.user.is_superuser,
+            "breadcrumbs": [(_("My associations"), reverse("portal:mine")), (_("Delete my account"), "")],
+        },
+        status=400 if error else 200,
+    )

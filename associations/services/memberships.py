@@ -140,6 +140,7 @@ def membership_decide(*, membership, user, approve, reason, now, notify_user=Tru
                 "reason": reason,
                 "url": absolute_url("associations:detail", kwargs={"slug": association.slug}, language=site_language()),
                 "role": membership.get_role_display(),
+                "mine_url": absolute_url("portal:mine", language=site_language()),
             },
             language=site_language(),
         )

@@ -41,3 +41,12 @@ def html_datetime(value):
     if isinstance(value, dt.date):
         return value.isoformat()
     return ""
+
+
+@register.simple_tag(takes_context=True)
+def staff_waiting_tasks(context):
+    """The admin index's "waiting for you" lines (``portal.registries.staff_waiting``)."""
+    from portal.registries import staff_tasks
+
+    request = context.get("request")
+    return staff_tasks(request) if request is not None else []

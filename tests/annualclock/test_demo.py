@@ -28,3 +28,12 @@ def test_the_demo_plan_loads_twice_without_duplicates():
     # The demo is the programme's fixed 2026–2027 plan; by January 2027 its 2026 meetings are held.
     with time_machine.travel(local(dt.date(2027, 1, 15), dt.time(12)), tick=False):
         assert get_indicator("annualclock.matters_handled").value_for(2026) == 6
+
+
+@pytest.mark.django_db
+def test_every_demo_newsletter_plan_entry_stands_for_its_issue_no_second_entry():
+    from django.core.management import call_command
+
+    call_command("demo_data", stdout=io.StringIO())
+    unmatched = ClockEntry.objects.filter(kind=Kind.NEWSLETTER, year=2026, replaced_by_uid="")
+    assert list(unmatched.values_list("title", flat=True)) == []

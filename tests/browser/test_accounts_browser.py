@@ -42,7 +42,8 @@ def test_a_new_user_signs_up_opens_the_mailed_link_and_is_signed_in(page):
     page.goto(link)
     page.locator("main form button[type=submit]").click()
 
-    page.wait_for_url(re.compile(r"/fi/$"))
+    # Confirming the address signs in and leads to the person's own page, "My associations".
+    page.wait_for_url(re.compile(r"/fi/mine/$"))
     assert "sihteeri@karhut.example" in page.locator(".signed-in-as").inner_text()
     assert page.locator(".account-links a[href='/fi/accounts/email/']").is_visible()
 

@@ -62,7 +62,7 @@ def test_sign_up_claim_get_approved_edit_and_be_found_with_a_typo(page, browser,
     mail = Notification.objects.get(to="sihteeri@karhut.example")
     page.goto(re.search(r"https?://\S+/en/accounts/confirm-email/\S+/", mail.body_text).group(0))
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/en/$"))
+    page.wait_for_url(re.compile(r"/en/mine/$"))
 
     # 2. They find their association and claim it.
     page.goto(f"{page.base}/en/associations/represent/")
