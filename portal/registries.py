@@ -185,7 +185,7 @@ REGISTRY_MODULES = ("indicators", "calendar", "home", "recipients", "mine", "ret
 
 
 def autodiscover():
-    """Import every installed app's ``indicators``, ``calendar``, ``home``, ``recipients``, ``mine`` and ``retention``."""
+    """Import every installed app's module of each name in ``REGISTRY_MODULES``."""
     for module in REGISTRY_MODULES:
         autodiscover_modules(module)
 
