@@ -216,6 +216,12 @@ RETENTION_DAYS = {
     "REJECTED_CLAIMS": env.int("RETENTION_REJECTED_CLAIMS_DAYS", default=180),
     # Texts of sent e-mails (the send log of recipient, subject and time stays).
     "OUTBOX_BODY": env.int("RETENTION_OUTBOX_BODY_DAYS", default=90),
+    # Private attachments of closed grant applications: the legal retention period (10 years).
+    "GRANT_ATTACHMENTS": env.int("RETENTION_GRANT_ATTACHMENTS_DAYS", default=10 * 365),
+    # Free texts of bookings after they ended: kept two years for invoicing and disputes.
+    "BOOKING_PERSONAL_DATA": env.int("RETENTION_BOOKING_PERSONAL_DATA_DAYS", default=2 * 365),
+    # "Tell me when it frees up" requests, a day after the watched time is over.
+    "SLOT_WATCHES": env.int("RETENTION_SLOT_WATCHES_DAYS", default=1),
 }
 
 # --- E-mail -------------------------------------------------------------------------------
