@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +30,7 @@ from facilities.models import (
     PriceRule,
     Space,
 )
-from portal.links import absolute_url
+from portal.links import absolute_url, absolute_url_of
 from portal.outbox import notify, site_language
 
 END_BEFORE_START = _("The booking must end after it starts.")
@@ -325,9 +324,9 @@ def _notify_booker(booking, template, *, extra=None):
         "booking": booking,
         "space": booking.space,
         "facility": booking.space.facility,
-        "url": absolute_url(reverse("facilities:booking-list")),
-        "ics_url": absolute_url(reverse("facilities:booking-ics", args=[booking.pk])),
-        "space_url": absolute_url(booking.space.get_absolute_url()),
+        "url": absolute_url("facilities:booking-list", language=site_language()),
+        "ics_url": absolute_url("facilities:booking-ics", args=[booking.pk], language=site_language()),
+        "space_url": absolute_url_of(booking.space, language=site_language()),
         **(extra or {}),
     }
     notify(
@@ -601,7 +600,7 @@ def season_publish(*, round, user, now=None):
                 "round": round,
                 "allocation": allocation,
                 "series": series,
-                "url": absolute_url(reverse("facilities:booking-list")),
+                "url": absolute_url("facilities:booking-list", language=site_language()),
             },
             language=site_language(),
         )
@@ -781,6 +780,7 @@ def _notify_watchers(booking):
             continue  # another booking still holds part of the watched time
         local = timezone.localtime(watch.starts_at)
         query = urlencode({"date": local.date().isoformat(), "starts": local.strftime("%H:%M")})
+        book_url = absolute_url("facilities:booking-create", args=[watch.space.slug], language=site_language())
         notify(
             key=f"slot-watch-{watch.pk}-freed",
             to=watch.user.email,
@@ -789,7 +789,7 @@ def _notify_watchers(booking):
                 "watch": watch,
                 "space": watch.space,
                 "facility": watch.space.facility,
-                "book_url": absolute_url(f"{reverse('facilities:booking-create', args=[watch.space.slug])}?{query}"),
+                "book_url": f"{book_url}?{query}",
             },
             language=site_language(),
         )

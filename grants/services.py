@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -38,8 +37,9 @@ from grants.models import (
     ReportResult,
     Review,
     Score,
+    Transition,
 )
-from portal.links import absolute_url
+from portal.links import absolute_url, absolute_url_of
 from portal.models import AgeGroup, ServiceArea
 from portal.outbox import notify, site_language
 
@@ -107,6 +107,11 @@ NO_COMMENT_PERIOD = _("This call has no public comment period.")
 
 
 # --- Helpers --------------------------------------------------------------------------------
+def _last_transition_id(application):
+    """The id of the application's newest transition: a deterministic outbox key for a repeatable event."""
+    return Transition.objects.filter(application=application).order_by("-pk").values_list("pk", flat=True).first()
+
+
 def money(value, currency=None):
     """``1 500,00 EUR`` in the active locale."""
     currency = currency or settings.CITY_PROFILE["currency"]
@@ -161,7 +166,7 @@ def _notify_applicant(application, *, event, template, context=None):
     context = {
         "application": application,
         "round": application.round,
-        "url": absolute_url(application.get_absolute_url()),
+        "url": absolute_url_of(application, language=site_language()),
         **(context or {}),
     }
     for email in representative_emails(application.association):
@@ -185,7 +190,7 @@ def _notify_contact(application, *, event, template, context=None):
         context={
             "application": application,
             "round": application.round,
-            "url": absolute_url(reverse("admin:grants_application_change", args=[application.pk])),
+            "url": absolute_url("admin:grants_application_change", args=[application.pk], language=site_language()),
             **(context or {}),
         },
         language=site_language(),
@@ -400,8 +405,10 @@ def application_submit(*, application, user, now=None) -> Application:
     application = workflow.application_transition(
         application=application, to_state=S.SUBMITTED, user=user, as_role=workflow.APPLICANT
     )
-    _notify_applicant(application, event=f"submitted-{now:%Y%m%d%H%M%S%f}", template="grant-application-submitted")
-    _notify_contact(application, event=f"submitted-{now:%Y%m%d%H%M%S%f}-contact", template="grant-application-received")
+    # One e-mail per submission: the key names the transition that made it (a resubmission is another).
+    event = f"submitted-{_last_transition_id(application)}"
+    _notify_applicant(application, event=event, template="grant-application-submitted")
+    _notify_contact(application, event=f"{event}-contact", template="grant-application-received")
     return application
 
 
@@ -427,7 +434,7 @@ def application_return(*, application, user, note) -> Application:
     )
     _notify_applicant(
         application,
-        event=f"returned-{timezone.now():%Y%m%d%H%M%S%f}",
+        event=f"returned-{_last_transition_id(application)}",
         template="grant-application-returned",
         context={"note": note},
     )
@@ -877,7 +884,7 @@ def report_submit(*, application, user, use_of_funds, amount_used, results, part
     workflow.application_transition(
         application=application, to_state=S.REPORT_SUBMITTED, user=user, as_role=workflow.APPLICANT
     )
-    _notify_contact(application, event=f"report-{timezone.now():%Y%m%d%H%M%S%f}", template="grant-report-received")
+    _notify_contact(application, event=f"report-{_last_transition_id(application)}", template="grant-report-received")
     return report
 
 
@@ -920,7 +927,7 @@ def report_request_more(*, application, user, note) -> GrantReport:
     )
     _notify_applicant(
         application,
-        event=f"report-more-{timezone.now():%Y%m%d%H%M%S%f}",
+        event=f"report-more-{_last_transition_id(application)}",
         template="grant-report-more",
         context={"note": note},
     )
@@ -987,7 +994,7 @@ def reminders_send_closing(*, now=None) -> int:
             "application": application,
             "round": application.round,
             "closes": local_time(application.round.closes_at),
-            "url": absolute_url(reverse("grants:application-edit", args=[application.pk])),
+            "url": absolute_url("grants:application-edit", args=[application.pk], language=site_language()),
         }
         with transaction.atomic():
             for email in representative_emails(application.association):
@@ -1020,7 +1027,7 @@ def reminders_send_reports(*, today=None) -> int:
             "round": application.round,
             "due": application.due,
             "overdue": overdue,
-            "url": absolute_url(application.get_absolute_url()),
+            "url": absolute_url_of(application, language=site_language()),
         }
         with transaction.atomic():
             for email in representative_emails(application.association):

@@ -41,6 +41,12 @@ def absolute_url(path_or_name: str, *, args=None, kwargs=None, language=None) ->
         return f"{settings.SITE_URL}{reverse(path_or_name, args=args, kwargs=kwargs)}"
 
 
+def absolute_url_of(obj, *, language=None) -> str:
+    """``SITE_URL`` + ``obj.get_absolute_url()`` reversed in ``language`` (default: the site's)."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return f"{settings.SITE_URL}{obj.get_absolute_url()}"
+
+
 def site_host() -> str:
     """The portal's host name (for iCalendar UIDs, Message-IDs, List-Id)."""
     return urlsplit(settings.SITE_URL).hostname or "localhost"
