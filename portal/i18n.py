@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.views.i18n import set_language as django_set_language
 
 
@@ -24,3 +26,33 @@ def set_language(request):
     language = prefix_language(source.split("?", 1)[0]) or translation.get_language()
     with translation.override(language):
         return django_set_language(request)
+
+
+def localized_name(obj, field="name"):
+    """``obj``'s translated ``field`` as HTML: a value that fell back to the city's own language
+    because the active language has none is wrapped in ``<span lang="fi">`` for screen readers."""
+    if obj is None:
+        return ""
+    value = getattr(obj, field, "")
+    if not value:
+        return ""
+    language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    fallback = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    column = f"{field}_{language}"
+    if language != fallback and hasattr(obj, column) and not getattr(obj, column):
+        return format_html('<span lang="{}">{}</span>', fallback, value)
+    return conditional_escape(value)
+
+
+def localized_names(objects, field="name", separator=", "):
+    """Several objects' names, each as ``localized_name``, joined (HTML)."""
+    return mark_safe(conditional_escape(separator).join(localized_name(obj, field) for obj in objects))  # noqa: S308
+
+
+def shown_language(obj, field="name"):
+    """The language ``obj``'s ``field`` is shown in: the active one, or the city's own as a fallback."""
+    language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    column = f"{field}_{language}"
+    if hasattr(obj, column) and not getattr(obj, column):
+        return settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    return language

@@ -9,10 +9,10 @@ from django.utils.text import slugify
 from PIL import Image
 
 from associations.models import Event, FieldOfActivity, Language, PartnershipAgreement, PartnershipReview
-from tests.factories import AssociationFactory, ContactPersonFactory, DepartmentFactory
+from tests.factories import AssociationFactory, CityNameFactory, ContactPersonFactory, DepartmentFactory
 
 
-class FieldOfActivityFactory(factory.django.DjangoModelFactory):
+class FieldOfActivityFactory(CityNameFactory):
     class Meta:
         model = FieldOfActivity
         django_get_or_create = ("slug",)
