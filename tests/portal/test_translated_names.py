@@ -99,3 +99,13 @@ def test_a_forum_without_a_swedish_name_keeps_its_finnish_name_marked(client):
 
     assert '<h1><span lang="fi">Kalastusverkosto</span></h1>' in page
     assert '<div lang="fi">' in page
+
+
+@pytest.mark.parametrize(
+    ("language", "site_name"),
+    [("fi", "Porin yhdistysportaali"), ("sv", "Föreningsportalen i Björneborg"), ("en", "Pori associations portal")],
+)
+def test_the_site_name_is_in_the_visitor_s_language(client, language, site_name):
+    html = client.get(f"/{language}/contacts/").content.decode()
+
+    assert f"– {site_name}</title>" in html
