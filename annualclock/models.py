@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -250,7 +251,7 @@ class Meeting(Stamped):
 
     def __str__(self):
         local = timezone.localtime(self.starts_at)
-        return f"{self.title} ({local:%d.%m.%Y})"
+        return f"{self.title} ({date_format(local, 'SHORT_DATE_FORMAT')})"
 
     def get_absolute_url(self):
         return reverse("annualclock:meeting-detail", kwargs={"pk": self.pk})

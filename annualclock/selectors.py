@@ -33,18 +33,18 @@ def _local(value):
 
 
 def describe_when(item: CalendarItem) -> str:
-    """ "March 2026", "12.3.2026", "5.1.2026 – 30.1.2026", "12.3.2026 18.00–20.00" in the active language."""
+    """ "March 2026", "12.3.2026", "5.1.2026 – 30.1.2026", "12.3.2026 klo 18.00–20.00" in the active language."""
     start = _local(item.start)
     if item.month_only:
         return date_format(start, "YEAR_MONTH_FORMAT")
     if isinstance(start, dt.datetime):
-        text = f"{date_format(start, 'DATE_FORMAT')} {date_format(start, 'TIME_FORMAT')}"
+        text = date_format(start, "DATETIME_FORMAT")
         end = _local(item.end) if item.end else None
         if end is None:
             return text
         if end.date() == start.date():
             return f"{text}–{date_format(end, 'TIME_FORMAT')}"
-        return f"{text} – {date_format(end, 'DATE_FORMAT')} {date_format(end, 'TIME_FORMAT')}"
+        return f"{text} – {date_format(end, 'DATETIME_FORMAT')}"
     last_day = (item.end - dt.timedelta(days=1)) if item.end else start
     if last_day <= start:
         return date_format(start, "DATE_FORMAT")

@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from associations.forms import PrivateClearableFileInput, RegisterImportForm, clean_event_date, https_formfield
@@ -361,7 +362,7 @@ class PartnershipAgreementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FieldOfActivity)
-class FieldOfActivityAdmin(admin.ModelAdmin):
+class FieldOfActivityAdmin(TranslationAdmin):
     list_display = ("name", "parent", "order")
     list_filter = (("parent", admin.EmptyFieldListFilter),)
     search_fields = ("name",)

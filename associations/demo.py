@@ -11,9 +11,10 @@ realistic Finnish names built from place names and kinds of association, a few i
 import datetime as dt
 import random
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from associations.models import (
@@ -26,6 +27,7 @@ from associations.models import (
     PartnershipReview,
 )
 from associations.validators import business_id_check_digit
+from portal.demo_names import translate
 from portal.models import AgeGroup, ContactPerson, Department, ServiceArea
 
 PRH = Association.PRHClass
@@ -503,6 +505,12 @@ def _fields_for(name, drawn):
 
 
 def load(*, stdout):
+    # City-managed names are written and looked up in the city's own language (modeltranslation).
+    with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+        _load(stdout=stdout)
+
+
+def _load(*, stdout):
     rng = random.Random(20260420)  # the programme's date: the same demo every time
     languages = _languages()
     fields = _fields()
@@ -602,11 +610,13 @@ def _fields():
         main, _ = FieldOfActivity.objects.update_or_create(
             slug=slugify(main_name), defaults={"name": main_name, "parent": None, "order": order}
         )
+        translate(main)
         by_name[main_name] = main
         for child_order, child_name in enumerate(children):
             child, _ = FieldOfActivity.objects.update_or_create(
                 slug=slugify(child_name), defaults={"name": child_name, "parent": main, "order": child_order}
             )
+            translate(child)
             by_name[child_name] = child
     return by_name
 

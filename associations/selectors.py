@@ -13,6 +13,7 @@ from django.utils.text import Truncator
 from associations.filters import AssociationFilter, EventFilter
 from associations.models import Association, Event, FieldOfActivity, Membership, PartnershipAgreement
 from associations.permissions import can_see_association
+from portal.i18n import localized_name, localized_names
 
 
 def _directory_prefetches():
@@ -74,9 +75,9 @@ def directory_cards(associations) -> list[DirectoryCard]:
                 url=f"{prefix}{a.slug}/",
                 logo_url=f"{prefix}{a.slug}/logo/" if a.logo else "",
                 classification=classification,
-                fields=[f.name for f in a.fields_of_activity.all()],
+                fields=[localized_name(f) for f in a.fields_of_activity.all()],
                 description=_plain_summary(a.description),
-                areas=", ".join(area.name for area in a.service_areas.all()),
+                areas=localized_names(a.service_areas.all()),
                 confirmed_on=a.last_confirmed_on,
             )
         )

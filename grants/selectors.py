@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from statistics import mean
 
+from django.conf import settings
 from django.db.models import DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -144,6 +145,8 @@ PUBLIC_DECISION_FIELDS = (
     "application__round__currency",
     "application__round__is_published",
     "application__round__department__name",
+    # The department's name per language (modeltranslation): ``name`` reads the active language's column.
+    *(f"application__round__department__name_{code}" for code, _name in settings.LANGUAGES),
 )
 
 

@@ -119,9 +119,9 @@ def money(value, currency=None):
 
 
 def local_time(moment):
-    """The date in the locale's short form and the time to the minute (24 h), in the city's time zone."""
+    """The date and time in the language's one format (portal/formats/), in the city's time zone."""
     local = timezone.localtime(moment, timezone.get_default_timezone())
-    return f"{formats.date_format(local, 'SHORT_DATE_FORMAT', use_l10n=True)} {local:%H:%M}"
+    return formats.date_format(local, "SHORT_DATETIME_FORMAT", use_l10n=True)
 
 
 def parse_amount(value, *, field, round_=None, required=False):

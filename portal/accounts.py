@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import ngettext
 
+from portal.cities import localized_profile
 from portal.outbox import notify
 
 
@@ -30,7 +31,8 @@ class PortalSite:
 
 def portal_site(request=None):
     domain = request.get_host() if request is not None else urlsplit(settings.SITE_URL).netloc
-    return PortalSite(name=settings.CITY_PROFILE["portal_name"], domain=domain)
+    name = localized_profile(settings.CITY_PROFILE, translation.get_language())["portal_name"]
+    return PortalSite(name=name, domain=domain)
 
 
 def user_display(user):

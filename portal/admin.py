@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from portal import outbox
 from portal.forms import ContactPersonAdminForm
@@ -24,7 +25,7 @@ from portal.models import (
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(TranslationAdmin):
     list_display = ["name", "short_name", "staff_group", "contact_count"]
     search_fields = ["name", "short_name"]
     autocomplete_fields = ["staff_group"]
@@ -38,21 +39,21 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceArea)
-class ServiceAreaAdmin(admin.ModelAdmin):
+class ServiceAreaAdmin(TranslationAdmin):
     list_display = ["name", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
 
 
 @admin.register(AgeGroup)
-class AgeGroupAdmin(admin.ModelAdmin):
+class AgeGroupAdmin(TranslationAdmin):
     list_display = ["name", "min_age", "max_age", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(TranslationAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -91,7 +92,7 @@ class PageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Forum)
-class ForumAdmin(admin.ModelAdmin):
+class ForumAdmin(TranslationAdmin):
     list_display = ["name", "kind", "department", "joined_year", "is_active"]
     list_filter = ["kind", "is_active", "department"]
     search_fields = ["name", "description"]

@@ -9,6 +9,12 @@ CITY_PROFILES = {
         "key": "pori",
         "name": "Pori",
         "portal_name": "Porin yhdistysportaali",
+        # The site's name in the other languages; a language without one shows ``portal_name``.
+        "portal_names": {
+            "sv": "Föreningsportalen i Björneborg",
+            "en": "Pori associations portal",
+            "pl": "Portal organizacji miasta Pori",
+        },
         "logo": "img/pori-logo.svg",
         "colours": {"primary": "#00549f", "primary_dark": "#003a70", "accent": "#e4003a", "surface": "#f4f7fb"},
         "currency": "EUR",
@@ -22,6 +28,7 @@ CITY_PROFILES = {
         "key": "poznan",
         "name": "Poznań",
         "portal_name": "Poznań — organizacje pozarządowe",
+        "portal_names": {"en": "Poznań — non-governmental organisations"},
         "logo": "img/poznan-logo.svg",
         "colours": {"primary": "#1d4f91", "primary_dark": "#123563", "accent": "#c8102e", "surface": "#f5f6f8"},
         "currency": "PLN",
@@ -32,3 +39,9 @@ CITY_PROFILES = {
         "programme": "Program współpracy z organizacjami pozarządowymi",
     },
 }
+
+
+def localized_profile(profile, language):
+    """``profile`` with ``portal_name`` in ``language`` when the city has named its site in it."""
+    name = profile.get("portal_names", {}).get((language or "").split("-")[0])
+    return {**profile, "portal_name": name} if name else profile

@@ -16,8 +16,10 @@ import re
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.text import slugify
 
+from portal.demo_names import translate
 from portal.models import AgeGroup, ContactPerson, Department, Forum, Page, ServiceArea, Topic
 
 # (name, short name). Pori's organisation: the group administration coordinates association
@@ -365,12 +367,24 @@ PAGE_LANGUAGES = ["fi", "sv", "en", "pl"]
 
 
 def load(*, stdout):
+    # City-managed names are written and looked up in the city's own language (modeltranslation).
+    with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+        _load(stdout=stdout)
+
+
+def _load(*, stdout):
     departments = _departments()
     for order, name in enumerate(SERVICE_AREAS):
-        ServiceArea.objects.get_or_create(name=name, defaults={"order": order})
+        translate(ServiceArea.objects.get_or_create(name=name, defaults={"order": order})[0])
     for order, (name, min_age, max_age) in enumerate(AGE_GROUPS):
-        AgeGroup.objects.get_or_create(name=name, defaults={"min_age": min_age, "max_age": max_age, "order": order})
+        translate(
+            AgeGroup.objects.get_or_create(
+                name=name, defaults={"min_age": min_age, "max_age": max_age, "order": order}
+            )[0]
+        )
     topics = {slug: Topic.objects.get_or_create(slug=slug, defaults={"name": name})[0] for slug, name in TOPICS}
+    for topic in topics.values():
+        translate(topic)
     _contacts(departments, topics)
     _forums(departments)
     _pages()
@@ -388,6 +402,7 @@ def _departments():
         if department.staff_group_id is None:
             department.staff_group, _created = Group.objects.get_or_create(name=f"{name} staff")
             department.save(update_fields=["staff_group"])
+        translate(department)
         departments[name] = department
     return departments
 
@@ -411,7 +426,7 @@ def _contacts(departments, topics):
 
 def _forums(departments):
     for data in BODIES:
-        Forum.objects.get_or_create(
+        forum, _created = Forum.objects.get_or_create(
             slug=data["slug"],
             defaults={
                 "name": data["name"],
@@ -420,6 +435,7 @@ def _forums(departments):
                 "description": data["description"],
             },
         )
+        translate(forum)
     for name, department, joined_year, website, description in NETWORKS:
         Forum.objects.get_or_create(
             slug=slugify(name),

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from portal.cities import localized_profile
 from portal.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -45,7 +46,8 @@ def coordinator_email() -> str:
 
 def render_email(*, template, context, language):
     """Render the trio ``emails/<template>-subject.txt``, ``-body.txt``, ``-body.html``."""
-    context = {"SITE_URL": settings.SITE_URL, "city": settings.CITY_PROFILE, **context}
+    city = localized_profile(settings.CITY_PROFILE, language)
+    context = {"SITE_URL": settings.SITE_URL, "city": city, **context}
     with translation.override(language):
         subject = render_to_string(f"emails/{template}-subject.txt", context)
         text = render_to_string(f"emails/{template}-body.txt", context)

@@ -56,6 +56,8 @@ if PRODUCTION and not SITE_URL.startswith("https://"):
     raise ImproperlyConfigured("Production needs SITE_URL, the portal's public https:// address.")
 
 INSTALLED_APPS = [
+    # Before the admin: city-managed names per language (portal/translation.py, associations/translation.py).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -359,7 +361,12 @@ CITY_PROFILE = CITY_PROFILES[CITY]
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English")), ("pl", _("Polish"))]
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default=CITY_PROFILE["default_language"])
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# City-managed names (fields of activity, areas, topics …) fall back to the city's own language.
+MODELTRANSLATION_DEFAULT_LANGUAGE = CITY_PROFILE["default_language"]
+MODELTRANSLATION_FALLBACK_LANGUAGES = (CITY_PROFILE["default_language"],)
 USE_I18N = True
+# One date and time format per language, on every page and in every e-mail (portal/formats/).
+FORMAT_MODULE_PATH = ["portal.formats"]
 USE_TZ = True
 TIME_ZONE = env.str("TIME_ZONE", default=CITY_PROFILE["time_zone"])
 LANGUAGE_COOKIE_SECURE = PRODUCTION

@@ -6,7 +6,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import health, views
+from portal import health, i18n, views
 
 # The admin's login form is allauth's: its rate limits and MFA step apply to staff too.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -14,6 +14,7 @@ admin.site.site_header = settings.CITY_PROFILE["portal_name"]
 admin.site.site_title = settings.CITY_PROFILE["portal_name"]
 
 urlpatterns = [
+    path("i18n/setlang/", i18n.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

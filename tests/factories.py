@@ -1,9 +1,10 @@
 """factory_boy factories shared by every app's tests. App-specific ones live beside their tests."""
 
 import factory
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from associations.models import Association, Membership
@@ -37,7 +38,20 @@ class GroupFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Group {n}")
 
 
-class DepartmentFactory(factory.django.DjangoModelFactory):
+class CityNameFactory(factory.django.DjangoModelFactory):
+    """City-managed names (modeltranslation) are written, and looked up, in the city's own language,
+    whatever language an earlier request in the test left active."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            return super()._create(model_class, *args, **kwargs)
+
+
+class DepartmentFactory(CityNameFactory):
     class Meta:
         model = Department
         django_get_or_create = ("name",)
@@ -48,7 +62,7 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
     )
 
 
-class ServiceAreaFactory(factory.django.DjangoModelFactory):
+class ServiceAreaFactory(CityNameFactory):
     class Meta:
         model = ServiceArea
         django_get_or_create = ("name",)
@@ -56,7 +70,7 @@ class ServiceAreaFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Service area {n}")
 
 
-class AgeGroupFactory(factory.django.DjangoModelFactory):
+class AgeGroupFactory(CityNameFactory):
     class Meta:
         model = AgeGroup
         django_get_or_create = ("name",)
@@ -64,7 +78,7 @@ class AgeGroupFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Age group {n}")
 
 
-class TopicFactory(factory.django.DjangoModelFactory):
+class TopicFactory(CityNameFactory):
     class Meta:
         model = Topic
         django_get_or_create = ("slug",)
@@ -93,7 +107,7 @@ class PageFactory(factory.django.DjangoModelFactory):
     body = "Some **text**."
 
 
-class ForumFactory(factory.django.DjangoModelFactory):
+class ForumFactory(CityNameFactory):
     class Meta:
         model = Forum
 

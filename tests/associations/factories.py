@@ -10,10 +10,10 @@ from PIL import Image
 
 from associations.models import Event, FieldOfActivity, Language, PartnershipAgreement, PartnershipReview
 from tests.dates import days_ago, days_ahead
-from tests.factories import AssociationFactory, ContactPersonFactory, DepartmentFactory
+from tests.factories import AssociationFactory, CityNameFactory, ContactPersonFactory, DepartmentFactory
 
 
-class FieldOfActivityFactory(factory.django.DjangoModelFactory):
+class FieldOfActivityFactory(CityNameFactory):
     class Meta:
         model = FieldOfActivity
         django_get_or_create = ("slug",)

@@ -123,7 +123,7 @@ def test_an_unknown_filter_value_is_a_message_not_an_error(client, registry):
 
 
 def test_the_directory_shows_when_the_profile_was_confirmed(client, registry):
-    assert "Confirmed 4.5.2026" in client.get(URL).content.decode()
+    assert "Confirmed 4 May 2026" in client.get(URL).content.decode()  # English dates in en-GB form
 
 
 def test_the_directory_pages_by_twenty_and_keeps_the_filters_in_page_links(client, db):

@@ -15,6 +15,7 @@ import statistics
 import time
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -62,7 +63,11 @@ class Command(BaseCommand):
 def generate(count, seed=2026):
     rng = random.Random(seed)
     _wipe()
-    department, _created = Department.objects.get_or_create(name="Bench department")
+    # Looked up in the city's language, whatever language is active (modeltranslation).
+    department, _created = Department.objects.get_or_create(
+        **{f"name_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}": "Bench department"},
+        defaults={"name": "Bench department"},
+    )
     user, _created = get_user_model().objects.get_or_create(username="bench-decider", defaults={"is_active": False})
     grant_type, _created = GrantType.objects.get_or_create(
         slug=f"{MARK}type", defaults={"name": "Bench", "kind": "project"}

@@ -1,0 +1,11 @@
+"""Fields of activity per language (django-modeltranslation), as the portal's other city-managed names."""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from associations.models import FieldOfActivity
+
+
+@register(FieldOfActivity)
+class FieldOfActivityTranslation(TranslationOptions):
+    fields = ("name",)
+    empty_values = {"name": None}  # an untranslated name is NULL: unique per language, falls back

@@ -1,0 +1,11 @@
+"""English in en-GB conventions: 2 December 2026, 10:00 (see portal/formats/__init__.py)."""
+
+DATE_FORMAT = "j F Y"
+SHORT_DATE_FORMAT = DATE_FORMAT
+TIME_FORMAT = "H:i"
+DATETIME_FORMAT = "j F Y, H:i"
+SHORT_DATETIME_FORMAT = DATETIME_FORMAT
+YEAR_MONTH_FORMAT = "F Y"
+MONTH_DAY_FORMAT = "j F"
+WEEKDAY_DATE_FORMAT = "D j F Y"
+FIRST_DAY_OF_WEEK = 1

@@ -1,0 +1,11 @@
+"""Finland-Swedish: 2.12.2026, kl. 10.00 (see portal/formats/__init__.py)."""
+
+DATE_FORMAT = "j.n.Y"
+SHORT_DATE_FORMAT = DATE_FORMAT
+TIME_FORMAT = "H.i"
+DATETIME_FORMAT = r"j.n.Y \k\l. H.i"
+SHORT_DATETIME_FORMAT = DATETIME_FORMAT
+YEAR_MONTH_FORMAT = "F Y"
+MONTH_DAY_FORMAT = "j.n."
+WEEKDAY_DATE_FORMAT = "D j.n.Y"
+FIRST_DAY_OF_WEEK = 1
