@@ -145,7 +145,7 @@ def test_staff_propose_and_publish_a_seasonal_round_in_the_admin(client_for, fac
     )
     client = client_for(facility_staff)
     client.post("/admin/facilities/seasonround/", {"action": "propose", "_selected_action": [season.pk]})
-    page = client.get(f"/admin/facilities/seasonround/{season.pk}/change/").content.decode()
+    page = client.get(f"/admin/facilities/seasonround/{season.pk}/change/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Hours a week asked" in page
     client.post("/admin/facilities/seasonround/", {"action": "publish", "_selected_action": [season.pk]})
     season.refresh_from_db()

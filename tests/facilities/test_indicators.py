@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from facilities import services
 from facilities.selectors import utilisation_report
@@ -71,7 +72,8 @@ def test_the_indicators_are_registered_and_compute_the_year(week):
         # 7 booked hours against two halves × 14 h × every day of the year.
         assert utilisation == (Decimal(7) * 100 / Decimal(days * 28)).quantize(Decimal("0.1"))
         assert share == Decimal("57.1")
-    by_area = get_indicator("facilities.shared_use_utilisation_by_service_area").value_for(year)
+    with translation.override("en"):
+        by_area = get_indicator("facilities.shared_use_utilisation_by_service_area").value_for(year)
     assert list(by_area) == ["No service area"]
 
 

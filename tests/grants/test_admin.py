@@ -74,7 +74,8 @@ def test_staff_return_pay_and_see_the_ledger(client_for, staff, in_review):
     )
     in_review.refresh_from_db()
     assert in_review.state == Application.State.PAID and in_review.payments.get().amount == Decimal("1000.00")
-    page = client.get(f"/admin/grants/grantround/{in_review.round_id}/change/").content.decode()
+    round_url = f"/admin/grants/grantround/{in_review.round_id}/change/"
+    page = client.get(round_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "remaining" in page and "9" in page
 
 

@@ -244,7 +244,7 @@ def test_a_decision_commits_the_amount_and_tells_the_applicant(in_review, staff,
     in_review.round.refresh_from_db()
     assert decision.amount == Decimal("600.00") and in_review.state == S.PARTLY_GRANTED
     assert in_review.round.committed == Decimal("600.00")
-    assert Notification.objects.filter(to=association_admin.email, subject__contains="Decision").exists()
+    assert Notification.objects.filter(to=association_admin.email, template="grant-decision").exists()
     assert decision.history.count() == 1
 
 
@@ -362,7 +362,7 @@ def test_payments_reports_and_clawback_flow_through_the_ledger(in_review, staff,
     assert ledger.committed == Decimal("800.00") and ledger.remaining == Decimal("9200.00")
     in_review.refresh_from_db()
     assert in_review.state == S.CLAWBACK
-    assert Notification.objects.filter(to=association_admin.email, subject__contains="Repayment").exists()
+    assert Notification.objects.filter(to=association_admin.email, template="grant-clawback").exists()
 
 
 def test_the_ledger_of_many_rounds_is_one_query(django_assert_num_queries, department):
