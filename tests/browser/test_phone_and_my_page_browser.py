@@ -43,7 +43,7 @@ def test_phone_header_is_compact_and_its_menu_opens_without_javascript(browser, 
 
 def test_wide_screen_shows_the_menu_laid_open(page):
     demo.load(stdout=io.StringIO())
-    page.goto(page.base + "/fi/")
+    page.goto(page.base + "/en/")
     assert page.get_by_role("navigation", name="Main").is_visible()
     assert not page.locator(".menu-button").is_visible()
     shot(page, "home-1280")
