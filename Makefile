@@ -65,7 +65,7 @@ db-stop:
 	$(PY) -m portal.embedded_db stop
 
 test: install compilemessages
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 test-fast: install
 	$(BIN)/pytest -m "not browser and not slow" $(PYTEST_ARGS)
