@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from portal.models import Notification
 from tests.newsletter.factories import SubscriberFactory
@@ -12,8 +13,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_subscribe_page_and_broken_link_page_say_how_to_get_a_new_link(client):
-    assert "we e-mail it a new link" in client.get(reverse("newsletter:subscribe")).content.decode()
-    broken = client.get(reverse("newsletter:preferences", args=["forged"]))
+    with translation.override("en"):  # the test reads the English pages
+        subscribe, preferences = reverse("newsletter:subscribe"), reverse("newsletter:preferences", args=["forged"])
+    assert "we e-mail it a new link" in client.get(subscribe).content.decode()
+    broken = client.get(preferences)
     assert broken.status_code == 400
     assert "we e-mail it a new link" in broken.content.decode()
 
