@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import RequestFactory
@@ -15,6 +16,11 @@ from annualclock.home import coming_up_section
 from annualclock.models import ClockEntry, Kind, MeetingMaterial
 from portal.registries import calendar_sources
 from tests.annualclock.factories import ClockEntryFactory, MeetingFactory, MeetingResponseFactory
+from tests.dates import local
+
+# Month-only 2027 entries say "exact date to be announced" only while their month is ahead:
+# these tests look at them from a fixed day before 2027, whatever the clock says.
+BEFORE_2027 = local(dt.date(2026, 6, 15), dt.time(12))
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +57,7 @@ def test_the_wheels_coordinates_are_numbers_in_every_language(client):
     assert not re.search(r'(cx|cy|x|y)="-?\d+,\d', html)
 
 
+@time_machine.travel(BEFORE_2027, tick=False)
 def test_the_list_groups_the_year_by_month(client):
     ClockEntryFactory(year=2027, month=2, kind=Kind.NEWSLETTER, title="Yhdistysuutiskirje 1/2027")
     ClockEntryFactory(year=2027, month=10, title="Yhdistysilta syksy")
@@ -119,6 +126,7 @@ def test_a_draft_entry_is_hidden_from_the_public_but_shown_to_clock_staff(client
     assert "Draft: only staff see this entry." in response.content.decode()
 
 
+@time_machine.travel(BEFORE_2027, tick=False)
 def test_an_entry_page_tells_the_month_until_the_date_is_fixed(client):
     entry = ClockEntryFactory(title="Yhdistysilta", link="https://www.pori.fi/yhdistykset")
 
