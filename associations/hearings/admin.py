@@ -240,6 +240,8 @@ class HearingAdmin(SimpleHistoryAdmin):
                         user=request.user,
                         text=answer_form.cleaned_data.get("taken_into_account", ""),
                     )
+            # What the admin's change message reads from a saved formset.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             return
         super().save_formset(request, form, formset, change)
 
