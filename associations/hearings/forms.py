@@ -38,6 +38,9 @@ class AnswerForm(forms.ModelForm):
         model = HearingAnswer
         fields = ANSWER_FIELDS  # one list with the service
         labels = {"may_publish": _("The answer may be published on the hearing's page after the deadline")}
+        help_texts = {
+            "may_publish": _("Otherwise only the city and your association's representatives read it."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -298,3 +298,35 @@ def test_hearing_helpers_close_makes_the_deadline_past(hearing):
 
 def test_an_outsider_has_no_hearings_waiting(outsider, hearing):
     assert selectors.hearings_waiting_for(outsider) == []
+
+
+@pytest.mark.parametrize("page_language", ["en", "sv"])
+def test_every_hearing_email_is_in_the_site_language_with_links_in_it(
+    draft, staff, karhut, association_member, page_language
+):
+    with translation.override(page_language):
+        services.hearing_open(hearing=draft, user=staff)
+        saved = services.answer_save(hearing=draft, association=karhut, user=association_member, data=data())
+        services.hearing_close(hearing=draft, user=staff, closes_at=timezone.now())
+        services.answer_taken_into_account(answer=saved, user=staff, text="Huomioitu.")
+        services.hearing_publish_summary(hearing=draft, user=staff, summary="Yhteenveto.")
+    rows = list(Notification.objects.all())
+    assert {row.template for row in rows} == {"hearing-invitation", "hearing-summary-published"}
+    for row in rows:
+        assert row.language == settings.LANGUAGE_CODE, row.template
+        for body in (row.body_text, row.body_html):
+            assert f"{settings.SITE_URL}/{page_language}/" not in body, row.template
+            assert f"{settings.SITE_URL}/{settings.LANGUAGE_CODE}/associations/hearings/{draft.pk}/" in body
+
+
+def test_a_residents_comments_are_in_my_data_and_go_with_the_account(hearing, outsider, karhut, association_member):
+    from associations.hearings.mine import ANSWERS_KEPT, comments_data, erase_comments
+
+    Hearing.objects.filter(pk=hearing.pk).update(residents_may_comment=True)
+    services.comment_add(hearing=hearing, user=outsider, data={"text": "Lisää penkkejä."})
+    assert [c["text"] for c in comments_data(outsider)] == ["Lisää penkkejä."]
+    assert erase_comments(outsider) == []
+    assert not HearingComment.objects.exists()
+    services.answer_save(hearing=hearing, association=karhut, user=association_member, data=data())
+    assert erase_comments(association_member) == [ANSWERS_KEPT]
+    assert HearingAnswer.objects.filter(association=karhut).exists()
