@@ -53,7 +53,7 @@ def _locked(hearing) -> Hearing:
     return Hearing.objects.select_for_update(no_key=True).get(pk=hearing.pk)
 
 
-def _refuse_unless_accepting(hearing, now):
+def refuse_unless_accepting(hearing, now):
     """The clear reason an answer or comment cannot be taken now, as a ValidationError."""
     if hearing.deadline_passed(now) or hearing.state in (Hearing.State.CLOSED, Hearing.State.SUMMARY_PUBLISHED):
         raise ValidationError(
@@ -149,7 +149,7 @@ def answer_save(*, hearing, association, user, data, attachments=(), remove_atta
         validate_attachment(upload)
     with transaction.atomic():
         hearing = _locked(hearing)
-        _refuse_unless_accepting(hearing, now)
+        refuse_unless_accepting(hearing, now)
         answer = HearingAnswer.objects.select_for_update().filter(
             hearing=hearing, association=association
         ).first() or HearingAnswer(hearing=hearing, association=association, created_by=user)
@@ -190,7 +190,7 @@ def comment_add(*, hearing, user, data, now=None) -> HearingComment:
         hearing = _locked(hearing)
         if not hearing.residents_may_comment:
             raise ValidationError(HEARING_COMMENTS_NOT_ALLOWED, code="comments_not_allowed")
-        _refuse_unless_accepting(hearing, now)
+        refuse_unless_accepting(hearing, now)
         return HearingComment.objects.create(hearing=hearing, text=text, created_by=user)
 
 

@@ -82,7 +82,7 @@ def hearing_answer(request, pk):
     now = timezone.now()
     if not hearing.accepts_answers(now):
         try:
-            services._refuse_unless_accepting(hearing, now)
+            services.refuse_unless_accepting(hearing, now)
         except ValidationError as exc:
             return _closed_message(request, hearing, exc)
     answer = HearingAnswer.objects.filter(hearing=hearing, association=association).first()
