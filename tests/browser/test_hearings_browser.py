@@ -205,3 +205,24 @@ def test_staff_open_a_hearing_associations_answer_and_the_summary_is_published_o
     clock = public.locator("main").inner_text()
     assert f"Hearing closes: {TITLE}" in clock
     visitor.close()
+
+
+def test_a_resident_comments_on_an_open_hearing_and_the_page_passes_axe(page, mobile_page, department):
+    from tests.associations.hearing_factories import HearingFactory
+    from tests.factories import UserFactory
+
+    hearing = HearingFactory(department=department, title="Kauppatorin kehittäminen", residents_may_comment=True)
+    UserFactory(email="asukas@example.org")
+    for view in (page, mobile_page):
+        view.goto(f"{page.base}/en/associations/hearings/{hearing.pk}/")
+        assert view.get_by_role("link", name="Sign in to comment").count() == 1
+        assert_accessible(view)
+    sign_in(page, "asukas@example.org", next_url=f"/en/associations/hearings/{hearing.pk}/")
+    assert_accessible(page)
+    page.fill("#id_text", "Torille lisää penkkejä ja varjoa.")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(rf"/en/associations/hearings/{hearing.pk}/$"))
+    assert "once staff have checked it" in page.locator(".message-success").inner_text()
+    assert "Torille lisää penkkejä" not in page.locator("main").inner_text()  # waits for moderation
+    shoot(page, "hearing-open-comment-1280")
+    assert hearing.comments.get().moderation_state == "pending"
