@@ -30,10 +30,9 @@ def audience_recipients(hearing):
     associations' contacts, approved representatives, a topic's subscribers …); the hearing's
     filters keep only the recipients who answer for an association that matches them.
     """
-    recipients = registries.recipients(hearing.audience)
     allowed = audience_associations(hearing)
-    if allowed is not None:
-        recipients = [r for r in recipients if r.association_id in allowed]
+    only = None if allowed is None else (lambda recipient: recipient.association_id in allowed)
+    recipients = registries.recipients(hearing.audience, only=only)
     ids = {r.association_id for r in recipients if r.association_id}
     return recipients, Association.objects.in_bulk(ids)
 

@@ -103,6 +103,15 @@ def test_opening_invites_the_representatives_of_sports_associations_only(draft, 
     }
 
 
+def test_a_person_representing_a_choir_and_a_sports_club_is_invited_for_the_sports_club(draft, staff, sulkapallo):
+    person = sulkapallo.memberships.get().user
+    choir = AssociationFactory(name="Aaltosen Kuoro ry", slug="aaltosen-kuoro")  # first in the list by name
+    MembershipFactory(association=choir, user=person)
+    services.hearing_open(hearing=draft, user=staff)
+    invitation = HearingInvitation.objects.get(email=person.email)
+    assert invitation.association == sulkapallo
+
+
 def test_invitations_are_in_the_site_language_whatever_page_opened_the_hearing(draft, staff, karhut):
     with translation.override("en"):
         services.hearing_open(hearing=draft, user=staff)
@@ -330,3 +339,22 @@ def test_a_residents_comments_are_in_my_data_and_go_with_the_account(hearing, ou
     services.answer_save(hearing=hearing, association=karhut, user=association_member, data=data())
     assert erase_comments(association_member) == [ANSWERS_KEPT]
     assert HearingAnswer.objects.filter(association=karhut).exists()
+
+
+def test_the_demo_has_an_open_hearing_for_sports_clubs_and_a_published_summary_and_loads_twice():
+    import io
+
+    from associations import demo
+    from associations.hearings import demo as hearings_demo
+    from portal import demo as portal_demo
+
+    out = io.StringIO()
+    portal_demo.load(stdout=out)
+    demo.load(stdout=out)
+    demo.load(stdout=out)
+    open_one = Hearing.objects.get(title=hearings_demo.OPEN_TITLE)
+    closed = Hearing.objects.get(title=hearings_demo.CLOSED_TITLE)
+    assert Hearing.objects.count() == 2
+    assert open_one.accepts_answers() and open_one.invitations.exists()
+    assert closed.state == Hearing.State.SUMMARY_PUBLISHED
+    assert all(a.taken_into_account for a in closed.answers.all()) and closed.answers.count() == 2
