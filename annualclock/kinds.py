@@ -23,6 +23,7 @@ class KindStyle:
 
 # Kinds the clock does not plan itself but shows from other apps' calendar sources.
 ASSOCIATION_EVENT = "association_event"  # events associations post (associations.events)
+HEARING = "hearing"  # hearings' opening and deadline (associations.hearings)
 
 # kind → (label, symbol, colour), innermost ring first.
 _STYLES = {
@@ -43,6 +44,7 @@ _STYLES = {
     Kind.WORKSHOP: (Kind.WORKSHOP.label, pgettext_lazy("clock kind symbol", "W"), "#6b2c91"),
     Kind.OTHER: (Kind.OTHER.label, pgettext_lazy("clock kind symbol", "O"), "#4a4f55"),
     ASSOCIATION_EVENT: (_("Association's event"), "★", "#1a1a1a"),
+    HEARING: (_("Hearing"), pgettext_lazy("clock kind symbol", "H"), "#7a3e00"),
 }
 KIND_ORDER = [str(kind) for kind in _STYLES]
 

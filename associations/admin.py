@@ -419,3 +419,7 @@ def events_waiting(request):
         "admin:associations_event_changelist",
         "?moderation_state__exact=pending",
     )
+
+
+# Hearings register their admin from their own sub-package.
+import associations.hearings.admin  # noqa: E402,F401

@@ -59,3 +59,7 @@ def event_feed_item(event) -> CalendarItem:
 @calendar_source("associations.events")
 def association_events(start, end):
     return [event_item(event) for event in events_in_range(start, end)]
+
+
+# Hearings register their calendar from their own sub-package.
+import associations.hearings.calendar  # noqa: E402,F401

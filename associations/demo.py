@@ -17,6 +17,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
+from associations.hearings import demo as hearings_demo
 from associations.models import (
     Association,
     Event,
@@ -591,6 +592,7 @@ def _load(*, stdout):
     _agreements(stdout)
     _demo_representative()
     _staff_permissions()
+    hearings_demo.load(stdout=stdout)
     stdout.write(
         f"  {Association.objects.count()} associations ({Association.objects.public().count()} public), "
         f"{Event.objects.count()} events, {PartnershipAgreement.objects.count()} partnership agreements."

@@ -55,3 +55,7 @@ def partnership_discussions_held(year):
 )
 def events_published(year):
     return Event.objects.published().filter(start_date__year=year).count()
+
+
+# Hearings register their indicators from their own sub-package.
+import associations.hearings.indicators  # noqa: E402,F401

@@ -656,3 +656,7 @@ class PartnershipReview(models.Model):
 
     def __str__(self):
         return f"{self.agreement} – {self.held_on:%Y-%m-%d}"
+
+
+# Hearings live in their own sub-package; importing them here registers them in this app.
+from associations.hearings.models import *  # noqa: E402,F401,F403

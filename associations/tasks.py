@@ -15,3 +15,7 @@ def send_confirmation_reminders():
 def send_partnership_review_reminders():
     """Remind responsible persons of due partnership discussions. Once per due date."""
     return agreements.agreement_send_review_reminders()
+
+
+# Hearings' tasks live with them; importing registers them with the worker.
+from associations.hearings.tasks import hearings_close_due  # noqa: E402,F401

@@ -363,11 +363,18 @@ def recipient_list_choices():
     return [(key, label) for key, (label, _func) in sorted(_recipient_lists.items())]
 
 
-def recipients(key: str) -> list[Recipient]:
-    """The audience's recipients, one per e-mail address (first wins)."""
+def recipients(key: str, *, only: Callable[[Recipient], bool] | None = None) -> list[Recipient]:
+    """The audience's recipients, one per e-mail address (first wins).
+
+    ``only`` keeps the recipients it accepts *before* the addresses are made unique: a person who
+    represents two associations is kept for the one the caller wants (a hearing for sports clubs
+    reaches the sports club's representative even if their choir comes first in the list).
+    """
     _label, func = _recipient_lists[key]
     seen, result = set(), []
     for recipient in func():
+        if only is not None and not only(recipient):
+            continue
         address = recipient.email.strip().lower()
         if address and address not in seen:
             seen.add(address)

@@ -196,6 +196,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "associations.tasks.send_partnership_review_reminders",
         "schedule": 24 * 60 * 60.0,
     },
+    # associations: hearings past their deadline close (answers are refused from the deadline anyway).
+    "associations-hearings-close-due": {"task": "associations.hearings.tasks.hearings_close_due", "schedule": 300.0},
     # grants: drafters 14 and 3 days before a call closes; reports due and overdue (idempotent).
     "grants-reminders": {"task": "grants.tasks.send_reminders", "schedule": 6 * 60 * 60.0},
     # programme: move the page-view counters (Redis) into the database.

@@ -116,14 +116,14 @@ PORI_FOCUS_AREAS = [
             {
                 "name": "Yhdistysten asiantuntemuksen hyödyntäminen päätösten vaikutusten "
                 "ennakoarvioinneissa määrä/vuosi",
-                "source": "manual",
-                "spec": "",
+                "source": "computed",
+                "spec": "associations.hearing_ex_ante_assessments",
                 "unit": "kertaa",
             },
             {
                 "name": "Keskeiset kehittämisprosessit, joihin yhdistyksiä on osallistettu",
-                "source": "manual",
-                "spec": "",
+                "source": "computed",
+                "spec": "associations.hearing_development_processes",
                 "unit": "prosessia",
             },
             {
