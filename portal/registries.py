@@ -364,13 +364,16 @@ def recipient_list_choices():
 
 
 def recipients(key: str) -> list[Recipient]:
-    """The audience's recipients, one per e-mail address (first wins)."""
+    """The audience's recipients, one per e-mail address and association (first wins).
+
+    A person who answers for two associations is listed for each, so both are invited.
+    """
     _label, func = _recipient_lists[key]
     seen, result = set(), []
     for recipient in func():
         address = recipient.email.strip().lower()
-        if address and address not in seen:
-            seen.add(address)
+        if address and (address, recipient.association_id) not in seen:
+            seen.add((address, recipient.association_id))
             result.append(recipient)
     return result
 
