@@ -28,6 +28,7 @@ ISSUE_NOT_EDITABLE = _("This issue is being sent or has been sent, so it can no 
 SCHEDULE_IN_PAST = _("Choose a time in the future.")
 SCHEDULE_WRONG_STATE = _("Only a draft or a scheduled issue can be scheduled.")
 UNSCHEDULE_WRONG_STATE = _("Only a scheduled issue can be returned to draft.")
+NUMBER_TAKEN = _("Issue %(number)s in this language has already been scheduled or sent. Give this one another quarter.")
 NO_RECIPIENTS = _("Nobody would receive this issue: no confirmed subscriber has its language and topics.")
 PLANNED_DATE_OUTSIDE_QUARTER = _("The planned date must be within the issue's quarter.")
 TRANSLATION_SAME_LANGUAGE = _("A translation must be in another language than the issue it translates.")
@@ -202,6 +203,10 @@ def issue_schedule(*, issue, at, by=None, now=None):
         if issue.state not in (Issue.State.DRAFT, Issue.State.SCHEDULED):
             raise ValidationError(SCHEDULE_WRONG_STATE, code="state")
         issue_validate(issue=issue)
+        # The number (quarter/year) names the issue and is its address: one per language goes out.
+        taken = Issue.objects.exclude(pk=issue.pk).exclude(state=Issue.State.DRAFT)
+        if taken.filter(language=issue.language, year=issue.year, quarter=issue.quarter).exists():
+            raise ValidationError(NUMBER_TAKEN, code="number_taken", params={"number": issue.quarter_label})
         if not selectors.issue_recipients(issue=issue).exists():
             raise ValidationError(NO_RECIPIENTS, code="no_recipients")
         issue.state = Issue.State.SCHEDULED

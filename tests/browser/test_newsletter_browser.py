@@ -168,10 +168,9 @@ def test_a_signed_in_representative_subscribes_with_one_click(page, association_
 
 
 def test_the_archive_pages_pass_axe(page):
-    issue = sent_issue(subject="Association news 3/2026", language="en", year=2026, quarter=3)
-    year = timezone.localtime(issue.sent_at).year
+    sent_issue(subject="Association news 3/2026", language="en", year=2026, quarter=3)
 
-    for path in ("", f"{year}/", f"{year}/{issue.pk}/"):
-        page.goto(f"{page.base}/en/newsletter/{path}")
+    for path in ("en/newsletter/", "en/newsletter/2026/", "en/newsletter/2026-3/", "fi/newsletter/2026-3/"):
+        page.goto(f"{page.base}/{path}")
         assert "Association news 3/2026" in main_text(page)
         assert_accessible(page)
