@@ -113,7 +113,9 @@ def clock_entries_match_sources(*, entries, by=None) -> int:
 
     A plan entry is matched with an item of the same kind that another app's calendar source
     (a grant round, a newsletter issue) places in the entry's month — only when exactly one
-    such item is free, so nothing is guessed. Returns how many entries were matched.
+    such item is free, so nothing is guessed; an entry that has its own date is matched only with an
+    item on that day (the operating-grant call of 7.1. is not another round closing on 26.1.).
+    Returns how many entries were matched.
     """
     matched = 0
     with transaction.atomic():
@@ -132,12 +134,16 @@ def clock_entries_match_sources(*, entries, by=None) -> int:
             if item.source.startswith("annualclock.") or item.uid in taken:
                 continue
             start = timezone.localtime(item.start).date() if isinstance(item.start, dt.datetime) else item.start
-            free.setdefault((start.year, start.month, item.kind), []).append(item)
+            free.setdefault((start.year, start.month, item.kind), []).append((start, item))
         for entry in rows:
             candidates = free.get((entry.year, entry.month, entry.kind), [])
+            if entry.start_date is not None:
+                candidates = [pair for pair in candidates if pair[0] == entry.start_date]
             if len(candidates) != 1:
                 continue
-            entry.replaced_by_uid = candidates.pop().uid
+            _start, item = candidates[0]
+            free[(entry.year, entry.month, entry.kind)].remove(candidates[0])
+            entry.replaced_by_uid = item.uid
             _set_history_user(entry, by)
             entry.save(update_fields=["replaced_by_uid", "updated_at"])
             matched += 1

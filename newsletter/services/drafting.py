@@ -107,7 +107,15 @@ def _format_when(item):
     return fmt(item.start)
 
 
-def _markdown_line(item):
+def without_replaced(items):
+    """The calendar as the annual clock shows it: a plan entry another app's dated item now stands
+    for (``replaced_by_uid``) is left out when that item is there (as ``annualclock.selectors``)."""
+    uids = {item.uid for item in items}
+    return [item for item in items if item.extra.get("replaced_by_uid") not in uids]
+
+
+def markdown_line(item):
+    """One calendar item as a Markdown list line: its date in the active language, title, place."""
     title = item.title.replace("[", "(").replace("]", ")")
     if item.url:
         url = absolute_url(item.url)
@@ -129,7 +137,7 @@ def issue_draft_body(*, year, quarter, language, planned_date=None, today=None):
     start, end = probe.coming_period()
     start = max(start, today)
     look_back = start - dt.timedelta(days=92)
-    upcoming = [item for item in calendar_items(start, end) if item.kind != "newsletter"]
+    upcoming = [item for item in without_replaced(calendar_items(start, end)) if item.kind != "newsletter"]
     recent = [
         item for item in calendar_items(look_back, start) if any(marker in item.kind for marker in RECENT_KIND_MARKERS)
     ]
@@ -137,7 +145,7 @@ def issue_draft_body(*, year, quarter, language, planned_date=None, today=None):
     with translation.override(language):
         for item in upcoming:
             heading = str(KIND_HEADINGS.get(item.kind, _("Other dates")))
-            sections.setdefault(heading, []).append(_markdown_line(item))
+            sections.setdefault(heading, []).append(markdown_line(item))
         lines = [
             gettext("Dear association people,"),
             "",
@@ -149,7 +157,7 @@ def issue_draft_body(*, year, quarter, language, planned_date=None, today=None):
         ]
         if recent:
             lines += [f"## {gettext('Since the previous issue')}", ""]
-            lines += [_markdown_line(item) for item in recent] + [""]
+            lines += [markdown_line(item) for item in recent] + [""]
         if sections:
             for heading, entries in sections.items():
                 lines += [f"## {heading}", ""] + entries[:MAX_ITEMS_PER_SECTION]
