@@ -156,7 +156,10 @@ def issue_draft_body(*, year, quarter, language, planned_date=None, today=None):
             "",
         ]
         if recent:
-            lines += [f"## {gettext('Since the previous issue')}", ""]
+            # Outside the f-string, so that makemessages finds the msgid (it did not: the Finnish
+            # draft had English headings).
+            since_heading = gettext("Since the previous issue")
+            lines += [f"## {since_heading}", ""]
             lines += [markdown_line(item) for item in recent] + [""]
         if sections:
             for heading, entries in sections.items():
@@ -168,7 +171,7 @@ def issue_draft_body(*, year, quarter, language, planned_date=None, today=None):
         else:
             lines += [gettext("No dates are on the calendar for these months yet."), ""]
         lines += [
-            f"## {gettext('Ask us')}",
+            "## " + gettext("Ask us"),
             "",
             gettext("The association coordinator answers questions and guides you to the right expert:")
             + " [{url}]({url})".format(url=absolute_url("portal:contacts", language=language)),
