@@ -1,4 +1,4 @@
-"""Demo data: Pori's association newsletter ("Yhdistysuutiset") four times a year.
+"""Demo data: Pori's association newsletter ("Yhdistysuutiskirje", as the site and the clock call it).
 
 Seed 000: the newsletter is published four times a year and gathers the key matters of
 cooperation. The 2026 issues follow the year of the new programme (approved by the city board
@@ -35,7 +35,7 @@ ISSUES = [
         "language": "fi",
         "planned_date": dt.date(2026, 2, 16),
         "sent": (2026, 2, 16, 9, 0),
-        "subject": "Yhdistysuutiset 1/2026: uusi yhdistysyhteistyöohjelma tekeillä",
+        "subject": "Yhdistysuutiskirje 1/2026: uusi yhdistysyhteistyöohjelma tekeillä",
         "preheader": "Ohjelmaluonnos, kevään avustushaut ja maaliskuun yhdistysilta",
         "body": """Hyvä yhdistystoimija,
 
@@ -69,7 +69,7 @@ yhteyttä kaupunkiin ei ole.
         "language": "fi",
         "planned_date": dt.date(2026, 5, 18),
         "sent": (2026, 5, 18, 9, 0),
-        "subject": "Yhdistysuutiset 2/2026: yhdistysyhteistyöohjelma hyväksytty",
+        "subject": "Yhdistysuutiskirje 2/2026: yhdistysyhteistyöohjelma hyväksytty",
         "preheader": "Kaupunginhallitus hyväksyi ohjelman 20.4.2026 – mitä se tarkoittaa yhdistyksille",
         "body": """Hyvä yhdistystoimija,
 
@@ -100,7 +100,7 @@ Koulujen liikuntasalit ja muut yhteiskäyttötilat ovat yhdistysten varattavissa
         "translation_of": (2026, 2, "fi"),
         "planned_date": dt.date(2026, 5, 18),
         "sent": (2026, 5, 18, 9, 0),
-        "subject": "Föreningsnytt 2/2026: programmet för föreningssamarbete godkänt",
+        "subject": "Nyhetsbrev för föreningar 2/2026: programmet för föreningssamarbete godkänt",
         "preheader": "Stadsstyrelsen godkände programmet 20.4.2026",
         "body": """Bästa föreningsaktör,
 
@@ -109,7 +109,7 @@ stadsstyrelsen godkände **programmet för föreningssamarbete 2026–2029** den
 ## Vad programmet lovar
 
 - Arbetsgruppen för föreningssamarbete sammanträder regelbundet.
-- Föreningsnytt kommer ut fyra gånger om året.
+- Nyhetsbrevet för föreningar kommer ut fyra gånger om året.
 - Information om stadens lokaler blir lätt att hitta.
 """,
     },
@@ -119,7 +119,7 @@ stadsstyrelsen godkände **programmet för föreningssamarbete 2026–2029** den
         "language": "fi",
         "planned_date": dt.date(2026, 9, 14),
         "sent": (2026, 9, 14, 9, 0),
-        "subject": "Yhdistysuutiset 3/2026: syksyn avustushaut ja yhdistysilta",
+        "subject": "Yhdistysuutiskirje 3/2026: syksyn avustushaut ja yhdistysilta",
         "preheader": "Syksyn haut, kumppanuuskeskustelut ja lokakuun yhdistysilta",
         "body": """Hyvä yhdistystoimija,
 
@@ -145,7 +145,7 @@ Yhteiskäyttötilojen kevätkauden vakiovuorot ovat haettavissa marraskuussa.
         "language": "fi",
         "planned_date": dt.date(2026, 11, 25),
         "scheduled": (2026, 11, 25, 9, 0),
-        "subject": "Yhdistysuutiset 4/2026: vuosikello 2027 ja joulun tapahtumat",
+        "subject": "Yhdistysuutiskirje 4/2026: vuosikello 2027 ja joulun tapahtumat",
         "preheader": "Ensi vuoden vuosikello, kevään haut ja joulukuun tapahtumat",
         "body": """Hyvä yhdistystoimija,
 
@@ -215,7 +215,7 @@ def _load_issues(stdout):
         key = (data["year"], data["quarter"], data["language"])
         defaults = {
             "planned_date": data["planned_date"],
-            "subject": data.get("subject", f"Yhdistysuutiset {data['quarter']}/{data['year']}"),
+            "subject": data.get("subject", f"Yhdistysuutiskirje {data['quarter']}/{data['year']}"),
             "preheader": data.get("preheader", ""),
             "body": data.get("body", "Luonnos: kokoa sisältö portaalista ylläpidon painikkeella ja muokkaa."),
             "translation_of": by_key.get(data.get("translation_of")),
