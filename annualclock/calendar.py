@@ -6,6 +6,7 @@ feeds and the front page read them merged with every other app's source.
 
 import datetime as dt
 
+from django.conf import settings
 from django.utils import timezone
 
 from annualclock.models import ClockEntry, Meeting, next_month_start
@@ -30,7 +31,8 @@ def entry_item(entry: ClockEntry) -> CalendarItem:
         "url": entry.get_absolute_url(),
         "description": entry.description,
         "audience": entry.audience,
-        "extra": {"link": entry.link, "replaced_by_uid": entry.replaced_by_uid},
+        # Staff write the plan in the city's own language: pages in other languages mark it.
+        "extra": {"link": entry.link, "replaced_by_uid": entry.replaced_by_uid, "written_in": settings.LANGUAGE_CODE},
     }
     if entry.start_date is None:
         return CalendarItem(
@@ -59,7 +61,7 @@ def meeting_item(meeting: Meeting) -> CalendarItem:
         description=meeting.agenda,
         location=meeting.place or meeting.online_url,
         audience=meeting.forum.name,
-        extra={"link": meeting.online_url, "meeting_id": meeting.pk},
+        extra={"link": meeting.online_url, "meeting_id": meeting.pk, "written_in": settings.LANGUAGE_CODE},
     )
 
 

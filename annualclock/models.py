@@ -301,7 +301,7 @@ class MeetingMaterial(models.Model):
 
 
 class MeetingInvitation(models.Model):
-    """One e-mail invitation to a meeting: whom, for which association, when."""
+    """An invitation to a meeting: for which association (or person), sent to which address, when."""
 
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="invitations"
@@ -325,7 +325,19 @@ class MeetingInvitation(models.Model):
         verbose_name = _("meeting invitation")
         verbose_name_plural = _("meeting invitations")
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "email"], name="meetinginvitation_meeting_email_unique")
+            # One invitation per association: a person answering for two associations is invited
+            # for both (issue 9), and an association listed under two addresses only once.
+            models.UniqueConstraint(
+                fields=["meeting", "association"],
+                condition=Q(association__isnull=False),
+                name="meetinginvitation_one_per_association",
+            ),
+            # Someone who answers for no association (a resident, a subscriber): once per address.
+            models.UniqueConstraint(
+                fields=["meeting", "email"],
+                condition=Q(association__isnull=True),
+                name="meetinginvitation_one_per_person",
+            ),
         ]
 
     def __str__(self):

@@ -113,7 +113,9 @@ def clock_entries_match_sources(*, entries, by=None) -> int:
 
     A plan entry is matched with an item of the same kind that another app's calendar source
     (a grant round, a newsletter issue) places in the entry's month — only when exactly one
-    such item is free, so nothing is guessed. Returns how many entries were matched.
+    such item is free, so nothing is guessed; an entry that has its own date is matched only with an
+    item on that day (the operating-grant call of 7.1. is not another round closing on 26.1.).
+    Returns how many entries were matched.
     """
     matched = 0
     with transaction.atomic():
@@ -132,12 +134,16 @@ def clock_entries_match_sources(*, entries, by=None) -> int:
             if item.source.startswith("annualclock.") or item.uid in taken:
                 continue
             start = timezone.localtime(item.start).date() if isinstance(item.start, dt.datetime) else item.start
-            free.setdefault((start.year, start.month, item.kind), []).append(item)
+            free.setdefault((start.year, start.month, item.kind), []).append((start, item))
         for entry in rows:
             candidates = free.get((entry.year, entry.month, entry.kind), [])
+            if entry.start_date is not None:
+                candidates = [pair for pair in candidates if pair[0] == entry.start_date]
             if len(candidates) != 1:
                 continue
-            entry.replaced_by_uid = candidates.pop().uid
+            _start, item = candidates[0]
+            free[(entry.year, entry.month, entry.kind)].remove(candidates[0])
+            entry.replaced_by_uid = item.uid
             _set_history_user(entry, by)
             entry.save(update_fields=["replaced_by_uid", "updated_at"])
             matched += 1
@@ -192,20 +198,28 @@ def meeting_save(*, meeting: Meeting, by=None, now=None) -> MeetingSaveResult:
     return MeetingSaveResult(warnings=warnings, change_mailed_to=mailed)
 
 
+def _by_address(invitations):
+    """Invitations grouped by address, in order: a person answering for several associations
+    gets one e-mail that lists each of them."""
+    grouped = {}
+    for invitation in invitations:
+        grouped.setdefault(invitation.email, []).append(invitation)
+    return grouped
+
+
 def _notify_change(meeting):
     """Tell everyone invited that the meeting moved. One e-mail per address per saved change."""
     change = change_key(meeting, f"annualclock-meeting-{meeting.pk}-changed")
     queued = 0
-    for invitation in meeting.invitations.select_related("association"):
-        language = recipient_language(invitation.language)
+    invitations = meeting.invitations.select_related("association").order_by("email", "pk")
+    for email, group in _by_address(invitations).items():
+        language = recipient_language(group[0].language)
         queued += (
             notify(
-                key=f"{change}:{invitation.pk}",
-                to=invitation.email,
+                key=f"{change}:{group[0].pk}",
+                to=email,
                 template="annualclock-meeting-changed",
-                context=_meeting_email_context(
-                    meeting, association=invitation.association, invitation=invitation, language=language
-                ),
+                context=_meeting_email_context(meeting, invitations=group, language=language),
                 language=language,
             )
             is not None
@@ -221,7 +235,24 @@ class InvitationResult:
     late: bool
 
 
-def _meeting_email_context(meeting, *, association=None, invitation=None, language):
+def _answer_links(meeting, invitation, language):
+    """The signed answer links of one association's invitation, in the e-mail's language."""
+    token = make_answer_token(meeting=meeting, association_id=invitation.association_id, invitation_id=invitation.pk)
+    answer_url = absolute_url("annualclock:answer", kwargs={"token": token}, language=language)
+    return {
+        "association": invitation.association,
+        "answer_url": answer_url,
+        "attending_url": f"{answer_url}?answer={MeetingResponse.Answer.ATTENDING}",
+        "not_attending_url": f"{answer_url}?answer={MeetingResponse.Answer.NOT_ATTENDING}",
+    }
+
+
+def _meeting_email_context(meeting, *, invitations=(), language):
+    """The meeting's facts and, for each association the invitations answer for, its answer links.
+
+    ``answers`` lists every association; the first one's keys are also at the top level for the
+    e-mails that speak of one association (the reminder).
+    """
     with translation.override(language):
         context = {
             "meeting": meeting,
@@ -229,25 +260,23 @@ def _meeting_email_context(meeting, *, association=None, invitation=None, langua
             "starts_at": timezone.localtime(meeting.starts_at),
             "ends_at": timezone.localtime(meeting.ends_at),
             "meeting_url": absolute_url(meeting.get_absolute_url()),
-            "association": association,
+            "association": None,
         }
-        if association is not None:
-            token = make_answer_token(
-                meeting=meeting, association_id=association.pk, invitation_id=invitation.pk if invitation else None
-            )
-            answer_url = absolute_url("annualclock:answer", kwargs={"token": token}, language=language)
-            context["answer_url"] = answer_url
-            context["attending_url"] = f"{answer_url}?answer={MeetingResponse.Answer.ATTENDING}"
-            context["not_attending_url"] = f"{answer_url}?answer={MeetingResponse.Answer.NOT_ATTENDING}"
+        answers = [_answer_links(meeting, inv, language) for inv in invitations if inv.association_id]
+        context["answers"] = answers
+        if answers:
+            context.update(answers[0])
     return context
 
 
 def meeting_invite(*, meeting: Meeting, by=None, now=None) -> InvitationResult:
     """Invite the meeting's audience by e-mail through the outbox.
 
-    Each address is invited once (a unique invitation row and a stable outbox key), so sending
-    again only reaches people added to the audience since. The first sending records the lead
-    time and whether the 7-day rule (seed 003) was met.
+    One invitation per association (a partial unique constraint; a person without an association
+    is invited once per address), so sending again — also after the audience was changed to one
+    that lists the association under another address — only reaches those not yet invited. A
+    person who answers for several associations gets one e-mail with an answer link for each.
+    The first sending records the lead time and whether the 7-day rule (seed 003) was met.
     """
     now = now or timezone.now()
     if not meeting.audience:
@@ -259,40 +288,48 @@ def meeting_invite(*, meeting: Meeting, by=None, now=None) -> InvitationResult:
         if meeting.has_started(now):
             raise ValidationError(MEETING_HAS_STARTED, code="started")
         recipients = registries.recipients(meeting.audience)
-        association_ids = {r.association_id for r in recipients if r.association_id}
-        associations = Association.objects.in_bulk(association_ids)
-        existing = set(meeting.invitations.values_list("email", flat=True))
-        invited = already = 0
+        associations = Association.objects.in_bulk({r.association_id for r in recipients if r.association_id})
+        earlier = list(meeting.invitations.values_list("association_id", "email"))
+        invited_associations = {association_id for association_id, _email in earlier if association_id}
+        invited_people = {email for association_id, email in earlier if not association_id}
+        created, names, already = [], {}, 0
         for recipient in recipients:
             email = recipient.email.strip().lower()
-            if email in existing:
-                already += 1
-                continue
             association = associations.get(recipient.association_id)
-            language = recipient_language(recipient.language)
-            invitation = MeetingInvitation.objects.create(
-                meeting=meeting,
-                email=email,
-                name=recipient.name[:200],
-                language=language,
-                association=association,
-                audience=meeting.audience,
-                invited_at=now,
+            if association is not None:
+                if association.pk in invited_associations:
+                    already += 1
+                    continue
+                invited_associations.add(association.pk)
+            else:
+                if email in invited_people:
+                    already += 1
+                    continue
+                invited_people.add(email)
+            created.append(
+                MeetingInvitation.objects.create(
+                    meeting=meeting,
+                    email=email,
+                    name=recipient.name[:200],
+                    language=recipient_language(recipient.language),
+                    association=association,
+                    audience=meeting.audience,
+                    invited_at=now,
+                )
             )
-            existing.add(email)
+            names.setdefault(email, recipient.name)
+        for email, group in _by_address(created).items():
+            language = group[0].language
             notify(
-                key=f"annualclock-meeting-{meeting.pk}-invitation-{invitation.pk}",
+                key=f"annualclock-meeting-{meeting.pk}-invitation-{group[0].pk}",
                 to=email,
                 template="annualclock-meeting-invitation",
                 context={
-                    **_meeting_email_context(
-                        meeting, association=association, invitation=invitation, language=language
-                    ),
-                    "name": recipient.name,
+                    **_meeting_email_context(meeting, invitations=group, language=language),
+                    "name": names[email] if len(group) == 1 else "",
                 },
                 language=language,
             )
-            invited += 1
         if meeting.invited_at is None:
             meeting.invited_at = now
             meeting.invitation_lead_time = meeting.starts_at - now
@@ -300,7 +337,7 @@ def meeting_invite(*, meeting: Meeting, by=None, now=None) -> InvitationResult:
             _set_history_user(meeting, by)
             meeting.save(update_fields=["invited_at", "invitation_lead_time", "invited_late", "updated_at"])
     return InvitationResult(
-        invited=invited,
+        invited=len(created),
         already_invited=already,
         lead_time=meeting.invitation_lead_time,
         late=meeting.invited_late,
@@ -332,9 +369,7 @@ def meeting_remind_silent(*, meeting: Meeting, by=None, now=None) -> int:
                 key=f"annualclock-meeting-{meeting.pk}-reminder-{invitation.pk}-{today}",
                 to=invitation.email,
                 template="annualclock-meeting-reminder",
-                context=_meeting_email_context(
-                    meeting, association=invitation.association, invitation=invitation, language=language
-                ),
+                context=_meeting_email_context(meeting, invitations=[invitation], language=language),
                 language=language,
             )
             queued += row is not None

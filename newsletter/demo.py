@@ -1,18 +1,32 @@
-"""Demo data: Pori's association newsletter ("Yhdistysuutiset") four times a year.
+"""Demo data: Pori's association newsletter ("Yhdistysuutiskirje", as the site and the clock call it).
 
 Seed 000: the newsletter is published four times a year and gathers the key matters of
 cooperation. The 2026 issues follow the year of the new programme (approved by the city board
 20.4.2026); the first quarter of 2027 is a draft for staff to assemble and edit. Subscribers are
 made-up addresses on example domains, joined over 2025–2026 so the indicators have a history.
 Idempotent: issues by (year, quarter, language), subscribers by (e-mail, request time).
+
+Grant dates are never typed here: ``{grant_dates}`` in a body becomes the grant calls and report
+deadlines the city's calendar (the grants app's rounds, the annual clock's plan) has in the
+issue's three months, so the newsletter and the clock cannot disagree. ``finish`` fills them
+again once the annual clock's demo has loaded.
 """
 
 import datetime as dt
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from newsletter.consent import CONSENT_VERSION
 from newsletter.models import Issue, Subscriber, SubscriberTopic, Topic
+from newsletter.services.drafting import markdown_line, without_replaced
+from portal.registries import calendar_items
+
+GRANT_DATES = "{grant_dates}"
+GRANT_KINDS = ("grant_application_period", "grant_round", "grant_reporting_deadline")
+NO_GRANT_DATES = {
+    "fi": "- Avustusten haku- ja raportointiajat näet portaalin vuosikellosta.",
+    "sv": "- Tiderna för bidragsansökningar och redovisningar finns i portalens årsklocka.",
+}
 
 ISSUES = [
     {
@@ -21,7 +35,7 @@ ISSUES = [
         "language": "fi",
         "planned_date": dt.date(2026, 2, 16),
         "sent": (2026, 2, 16, 9, 0),
-        "subject": "Yhdistysuutiset 1/2026: uusi yhdistysyhteistyöohjelma tekeillä",
+        "subject": "Yhdistysuutiskirje 1/2026: uusi yhdistysyhteistyöohjelma tekeillä",
         "preheader": "Ohjelmaluonnos, kevään avustushaut ja maaliskuun yhdistysilta",
         "body": """Hyvä yhdistystoimija,
 
@@ -36,7 +50,7 @@ yhteiskehittäminen**, **tilat**, **avustukset** ja **viestintä**.
 
 ## Avustukset
 
-- **Toiminta-avustukset** ovat haettavissa helmi–maaliskuussa.
+{grant_dates}
 - **Kevytavustus** sopii myös rekisteröimättömille ryhmille (neljäs sektori).
 - Neuvontaa hakemiseen ja raportointiin saa avustusten yhteyshenkilöiltä.
 
@@ -55,7 +69,7 @@ yhteyttä kaupunkiin ei ole.
         "language": "fi",
         "planned_date": dt.date(2026, 5, 18),
         "sent": (2026, 5, 18, 9, 0),
-        "subject": "Yhdistysuutiset 2/2026: yhdistysyhteistyöohjelma hyväksytty",
+        "subject": "Yhdistysuutiskirje 2/2026: yhdistysyhteistyöohjelma hyväksytty",
         "preheader": "Kaupunginhallitus hyväksyi ohjelman 20.4.2026 – mitä se tarkoittaa yhdistyksille",
         "body": """Hyvä yhdistystoimija,
 
@@ -86,7 +100,7 @@ Koulujen liikuntasalit ja muut yhteiskäyttötilat ovat yhdistysten varattavissa
         "translation_of": (2026, 2, "fi"),
         "planned_date": dt.date(2026, 5, 18),
         "sent": (2026, 5, 18, 9, 0),
-        "subject": "Föreningsnytt 2/2026: programmet för föreningssamarbete godkänt",
+        "subject": "Nyhetsbrev för föreningar 2/2026: programmet för föreningssamarbete godkänt",
         "preheader": "Stadsstyrelsen godkände programmet 20.4.2026",
         "body": """Bästa föreningsaktör,
 
@@ -95,7 +109,7 @@ stadsstyrelsen godkände **programmet för föreningssamarbete 2026–2029** den
 ## Vad programmet lovar
 
 - Arbetsgruppen för föreningssamarbete sammanträder regelbundet.
-- Föreningsnytt kommer ut fyra gånger om året.
+- Nyhetsbrevet för föreningar kommer ut fyra gånger om året.
 - Information om stadens lokaler blir lätt att hitta.
 """,
     },
@@ -105,7 +119,7 @@ stadsstyrelsen godkände **programmet för föreningssamarbete 2026–2029** den
         "language": "fi",
         "planned_date": dt.date(2026, 9, 14),
         "sent": (2026, 9, 14, 9, 0),
-        "subject": "Yhdistysuutiset 3/2026: syksyn avustushaut ja yhdistysilta",
+        "subject": "Yhdistysuutiskirje 3/2026: syksyn avustushaut ja yhdistysilta",
         "preheader": "Syksyn haut, kumppanuuskeskustelut ja lokakuun yhdistysilta",
         "body": """Hyvä yhdistystoimija,
 
@@ -113,8 +127,7 @@ syksy tuo mukanaan uudet avustushaut ja yhdistysillan.
 
 ## Avustukset
 
-- **Projektiavustukset** haettavissa syys–lokakuussa.
-- Kevään avustusten **raportit** palautetaan lokakuun loppuun mennessä.
+{grant_dates}
 
 ## Yhteistyö
 
@@ -132,7 +145,7 @@ Yhteiskäyttötilojen kevätkauden vakiovuorot ovat haettavissa marraskuussa.
         "language": "fi",
         "planned_date": dt.date(2026, 11, 25),
         "scheduled": (2026, 11, 25, 9, 0),
-        "subject": "Yhdistysuutiset 4/2026: vuosikello 2027 ja joulun tapahtumat",
+        "subject": "Yhdistysuutiskirje 4/2026: vuosikello 2027 ja joulun tapahtumat",
         "preheader": "Ensi vuoden vuosikello, kevään haut ja joulukuun tapahtumat",
         "body": """Hyvä yhdistystoimija,
 
@@ -145,7 +158,7 @@ raportointiajat, yhdistysillat, työpajat ja uutiskirjeiden ajankohdat.
 
 ## Avustukset
 
-- **Toiminta-avustukset 2027** haettavissa helmikuussa.
+{grant_dates}
 
 ## Palautetta
 
@@ -177,6 +190,21 @@ SUBSCRIBERS = [
 ]
 
 
+def grant_dates(*, issue):
+    """The grant calls and report deadlines on the city's calendar in the issue's three months,
+    as Markdown lines in the issue's language (as the annual clock shows them)."""
+    start, end = issue.coming_period()
+    items = [item for item in without_replaced(calendar_items(start, end)) if item.kind in GRANT_KINDS]
+    if not items:
+        return NO_GRANT_DATES.get(issue.language, NO_GRANT_DATES["fi"])
+    with translation.override(issue.language):
+        return "\n".join(markdown_line(item) for item in items)
+
+
+def _with_grant_dates(issue, body):
+    return body.replace(GRANT_DATES, grant_dates(issue=issue)) if GRANT_DATES in body else body
+
+
 def _aware(parts):
     return timezone.make_aware(dt.datetime(*parts))
 
@@ -187,7 +215,7 @@ def _load_issues(stdout):
         key = (data["year"], data["quarter"], data["language"])
         defaults = {
             "planned_date": data["planned_date"],
-            "subject": data.get("subject", f"Yhdistysuutiset {data['quarter']}/{data['year']}"),
+            "subject": data.get("subject", f"Yhdistysuutiskirje {data['quarter']}/{data['year']}"),
             "preheader": data.get("preheader", ""),
             "body": data.get("body", "Luonnos: kokoa sisältö portaalista ylläpidon painikkeella ja muokkaa."),
             "translation_of": by_key.get(data.get("translation_of")),
@@ -206,6 +234,9 @@ def _load_issues(stdout):
         issue, _created = Issue.objects.update_or_create(
             year=key[0], quarter=key[1], language=key[2], defaults=defaults
         )
+        if GRANT_DATES in issue.body:
+            issue.body = _with_grant_dates(issue, issue.body)
+            issue.save(update_fields=["body"])
         by_key[key] = issue
     stdout.write(f"  newsletter: {len(by_key)} issues")
 
@@ -235,3 +266,19 @@ def _load_subscribers(stdout):
 def load(*, stdout):
     _load_issues(stdout)
     _load_subscribers(stdout)
+
+
+def finish(*, stdout):
+    """After every app has loaded: the grant dates again, now with the annual clock's plan."""
+    filled = 0
+    for data in ISSUES:
+        if GRANT_DATES not in data.get("body", ""):
+            continue
+        issue = Issue.objects.filter(year=data["year"], quarter=data["quarter"], language=data["language"]).first()
+        really_sent = issue is not None and issue.state in (Issue.State.SENDING, Issue.State.SENT)
+        if issue is None or (really_sent and "sent" not in data):
+            continue  # sent from the running demo: leave it be, as ``load`` does
+        issue.body = _with_grant_dates(issue, data["body"])
+        issue.save(update_fields=["body"])
+        filled += 1
+    stdout.write(f"  newsletter: grant dates from the calendar in {filled} issues")

@@ -67,11 +67,9 @@ def subscribe_url(language):
 
 
 def issue_url(issue):
-    """The issue's page in the archive, in the issue's own language."""
+    """The issue's page in the archive, in the issue's own language (``/sv/newsletter/2026-4/``)."""
     return absolute_url(
-        "newsletter:issue-detail",
-        kwargs={"year": issue.sent_year or issue.year, "pk": issue.pk},
-        language=issue.language,
+        "newsletter:issue-detail", kwargs={"year": issue.year, "number": issue.quarter}, language=issue.language
     )
 
 

@@ -3,6 +3,7 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from newsletter import selectors
@@ -17,7 +18,7 @@ class IssueFeed(Feed):
         return reverse("newsletter:archive")
 
     def items(self):
-        return selectors.feed_issues()
+        return selectors.feed_issues(language=get_language())
 
     def item_title(self, item):
         return item.subject

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -255,13 +255,22 @@ class Issue(Stamped):
             models.CheckConstraint(
                 condition=~Q(translation_of=models.F("pk")), name="newsletter_issue_not_own_translation"
             ),
+            # The number is the quarter: "4/2026" names one issue per language, and its address
+            # is /<language>/newsletter/2026-4/. Drafts may compete; only one goes out.
+            models.UniqueConstraint(
+                fields=["language", "year", "quarter"],
+                condition=~Q(state="draft"),
+                name="newsletter_issue_one_number_per_language",
+            ),
         ]
 
     def __str__(self):
         return f"{self.subject} ({self.quarter}/{self.year}, {self.language})"
 
     def get_absolute_url(self):
-        return reverse("newsletter:issue-detail", kwargs={"year": self.sent_year or self.year, "pk": self.pk})
+        """This version's address: its number under its own language (``/sv/newsletter/2026-4/``)."""
+        with translation.override(self.language):
+            return reverse("newsletter:issue-detail", kwargs={"year": self.year, "number": self.quarter})
 
     @property
     def sent_year(self):

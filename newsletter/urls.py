@@ -7,7 +7,9 @@ app_name = "newsletter"
 urlpatterns = [
     path("", views.archive, name="archive"),
     path("<int:year>/", views.archive_year, name="archive-year"),
-    path("<int:year>/<int:pk>/", views.issue_detail, name="issue-detail"),
+    path("<int:year>-<int:number>/", views.issue_detail, name="issue-detail"),
+    # The addresses before issue numbers (/2026/<id>/) lead to the issue's numbered address.
+    path("<int:year>/<int:pk>/", views.issue_old_address, name="issue-old-address"),
     path("feed/", feeds.IssueFeed(), name="feed"),
     path("feed/atom/", feeds.IssueAtomFeed(), name="feed-atom"),
     path("subscribe/", views.subscribe, name="subscribe"),

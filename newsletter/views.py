@@ -264,7 +264,7 @@ def unsubscribe(request, token):
 # --- The archive -------------------------------------------------------------------------------
 def archive(request):
     years = selectors.archive_years()
-    latest = list(selectors.archive_issues()[:8])
+    latest = selectors.archive_issues(language=translation.get_language())[:8]
     return render(
         request,
         "newsletter/issue_archive.html",
@@ -273,7 +273,7 @@ def archive(request):
 
 
 def archive_year(request, year):
-    issues = list(selectors.archive_issues(year=year))
+    issues = selectors.archive_issues(language=translation.get_language(), year=year)
     if not issues:
         raise Http404(_("No newsletter was sent that year."))
     return render(
@@ -283,8 +283,9 @@ def archive_year(request, year):
     )
 
 
-def issue_detail(request, year, pk):
-    issue = selectors.archive_issue(year=year, pk=pk)
+def issue_detail(request, year, number):
+    """Issue ``number``/``year`` in the page's language, or its original version marked with its ``lang``."""
+    issue = selectors.archive_issue(year=year, number=number, language=translation.get_language())
     if issue is None:
         raise Http404(_("No such newsletter issue."))
     versions = selectors.archive_versions(issue=issue)
@@ -299,3 +300,11 @@ def issue_detail(request, year, pk):
             ),
         },
     )
+
+
+def issue_old_address(request, year, pk):
+    """``/newsletter/2026/5/`` (year and id) → the issue's numbered address in its own language."""
+    issue = selectors.archive_issue_by_id(pk=pk)
+    if issue is None:
+        raise Http404(_("No such newsletter issue."))
+    return redirect(issue.get_absolute_url(), permanent=True)

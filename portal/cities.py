@@ -15,7 +15,15 @@ CITY_PROFILES = {
             "en": "Pori associations portal",
             "pl": "Portal organizacji miasta Pori",
         },
+        # The coat of arms, drawn simplified for the header and the favicon; its text alternative
+        # per language (``logo_alt`` after ``localized_profile``), Finnish where a language has none.
         "logo": "img/pori-logo.svg",
+        "logo_alts": {
+            "fi": "Porin vaakuna",
+            "sv": "Björneborgs stadsvapen",
+            "en": "Coat of arms of Pori",
+            "pl": "Herb miasta Pori",
+        },
         "colours": {"primary": "#00549f", "primary_dark": "#003a70", "accent": "#e4003a", "surface": "#f4f7fb"},
         "currency": "EUR",
         "time_zone": "Europe/Helsinki",
@@ -30,6 +38,12 @@ CITY_PROFILES = {
         "portal_name": "Poznań — organizacje pozarządowe",
         "portal_names": {"en": "Poznań — non-governmental organisations"},
         "logo": "img/poznan-logo.svg",
+        "logo_alts": {
+            "pl": "Herb Poznania",
+            "en": "Coat of arms of Poznań",
+            "fi": "Poznańin vaakuna",
+            "sv": "Poznańs stadsvapen",
+        },
         "colours": {"primary": "#1d4f91", "primary_dark": "#123563", "accent": "#c8102e", "surface": "#f5f6f8"},
         "currency": "PLN",
         "time_zone": "Europe/Warsaw",
@@ -42,6 +56,10 @@ CITY_PROFILES = {
 
 
 def localized_profile(profile, language):
-    """``profile`` with ``portal_name`` in ``language`` when the city has named its site in it."""
-    name = profile.get("portal_names", {}).get((language or "").split("-")[0])
-    return {**profile, "portal_name": name} if name else profile
+    """``profile`` with ``portal_name`` in ``language`` when the city has named its site in it, and
+    ``logo_alt``: the logo's text in ``language``, else in the city's default language."""
+    code = (language or "").split("-")[0]
+    alts = profile.get("logo_alts", {})
+    localized = {**profile, "logo_alt": alts.get(code) or alts.get(profile.get("default_language"), profile["name"])}
+    name = profile.get("portal_names", {}).get(code)
+    return {**localized, "portal_name": name} if name else localized

@@ -56,3 +56,11 @@ def shown_language(obj, field="name"):
     if hasattr(obj, column) and not getattr(obj, column):
         return settings.MODELTRANSLATION_DEFAULT_LANGUAGE
     return language
+
+
+def written_lang_attribute(written_in=None):
+    """`` lang="…"`` (HTML) for text written in ``written_in`` (default: the city's own language)
+    when the active language is another one, so screen readers read it right; else ""."""
+    written_in = (written_in or settings.LANGUAGE_CODE).split("-")[0]
+    language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return format_html(' lang="{}"', written_in) if written_in != language else ""

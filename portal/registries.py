@@ -364,11 +364,11 @@ def recipient_list_choices():
 
 
 def recipients(key: str, *, only: Callable[[Recipient], bool] | None = None) -> list[Recipient]:
-    """The audience's recipients, one per e-mail address (first wins).
+    """The audience's recipients, one per e-mail address and association (first wins).
 
-    ``only`` keeps the recipients it accepts *before* the addresses are made unique: a person who
-    represents two associations is kept for the one the caller wants (a hearing for sports clubs
-    reaches the sports club's representative even if their choir comes first in the list).
+    A person who answers for two associations is listed for each, so both are invited.
+    ``only`` keeps the recipients it accepts *before* the addresses are made unique (a hearing
+    for sports clubs keeps only the sports club's entry of a person who also represents a choir).
     """
     _label, func = _recipient_lists[key]
     seen, result = set(), []
@@ -376,8 +376,8 @@ def recipients(key: str, *, only: Callable[[Recipient], bool] | None = None) -> 
         if only is not None and not only(recipient):
             continue
         address = recipient.email.strip().lower()
-        if address and address not in seen:
-            seen.add(address)
+        if address and (address, recipient.association_id) not in seen:
+            seen.add((address, recipient.association_id))
             result.append(recipient)
     return result
 

@@ -28,6 +28,7 @@ ISSUE_NOT_EDITABLE = _("This issue is being sent or has been sent, so it can no 
 SCHEDULE_IN_PAST = _("Choose a time in the future.")
 SCHEDULE_WRONG_STATE = _("Only a draft or a scheduled issue can be scheduled.")
 UNSCHEDULE_WRONG_STATE = _("Only a scheduled issue can be returned to draft.")
+NUMBER_TAKEN = _("Issue %(number)s in this language has already been scheduled or sent. Give this one another quarter.")
 NO_RECIPIENTS = _("Nobody would receive this issue: no confirmed subscriber has its language and topics.")
 PLANNED_DATE_OUTSIDE_QUARTER = _("The planned date must be within the issue's quarter.")
 TRANSLATION_SAME_LANGUAGE = _("A translation must be in another language than the issue it translates.")
@@ -106,7 +107,15 @@ def _format_when(item):
     return fmt(item.start)
 
 
-def _markdown_line(item):
+def without_replaced(items):
+    """The calendar as the annual clock shows it: a plan entry another app's dated item now stands
+    for (``replaced_by_uid``) is left out when that item is there (as ``annualclock.selectors``)."""
+    uids = {item.uid for item in items}
+    return [item for item in items if item.extra.get("replaced_by_uid") not in uids]
+
+
+def markdown_line(item):
+    """One calendar item as a Markdown list line: its date in the active language, title, place."""
     title = item.title.replace("[", "(").replace("]", ")")
     if item.url:
         url = absolute_url(item.url)
@@ -128,7 +137,7 @@ def issue_draft_body(*, year, quarter, language, planned_date=None, today=None):
     start, end = probe.coming_period()
     start = max(start, today)
     look_back = start - dt.timedelta(days=92)
-    upcoming = [item for item in calendar_items(start, end) if item.kind != "newsletter"]
+    upcoming = [item for item in without_replaced(calendar_items(start, end)) if item.kind != "newsletter"]
     recent = [
         item for item in calendar_items(look_back, start) if any(marker in item.kind for marker in RECENT_KIND_MARKERS)
     ]
@@ -136,7 +145,7 @@ def issue_draft_body(*, year, quarter, language, planned_date=None, today=None):
     with translation.override(language):
         for item in upcoming:
             heading = str(KIND_HEADINGS.get(item.kind, _("Other dates")))
-            sections.setdefault(heading, []).append(_markdown_line(item))
+            sections.setdefault(heading, []).append(markdown_line(item))
         lines = [
             gettext("Dear association people,"),
             "",
@@ -147,8 +156,11 @@ def issue_draft_body(*, year, quarter, language, planned_date=None, today=None):
             "",
         ]
         if recent:
-            lines += [f"## {gettext('Since the previous issue')}", ""]
-            lines += [_markdown_line(item) for item in recent] + [""]
+            # Outside the f-string, so that makemessages finds the msgid (it did not: the Finnish
+            # draft had English headings).
+            since_heading = gettext("Since the previous issue")
+            lines += [f"## {since_heading}", ""]
+            lines += [markdown_line(item) for item in recent] + [""]
         if sections:
             for heading, entries in sections.items():
                 lines += [f"## {heading}", ""] + entries[:MAX_ITEMS_PER_SECTION]
@@ -159,7 +171,7 @@ def issue_draft_body(*, year, quarter, language, planned_date=None, today=None):
         else:
             lines += [gettext("No dates are on the calendar for these months yet."), ""]
         lines += [
-            f"## {gettext('Ask us')}",
+            "## " + gettext("Ask us"),
             "",
             gettext("The association coordinator answers questions and guides you to the right expert:")
             + " [{url}]({url})".format(url=absolute_url("portal:contacts", language=language)),
@@ -202,6 +214,10 @@ def issue_schedule(*, issue, at, by=None, now=None):
         if issue.state not in (Issue.State.DRAFT, Issue.State.SCHEDULED):
             raise ValidationError(SCHEDULE_WRONG_STATE, code="state")
         issue_validate(issue=issue)
+        # The number (quarter/year) names the issue and is its address: one per language goes out.
+        taken = Issue.objects.exclude(pk=issue.pk).exclude(state=Issue.State.DRAFT)
+        if taken.filter(language=issue.language, year=issue.year, quarter=issue.quarter).exists():
+            raise ValidationError(NUMBER_TAKEN, code="number_taken", params={"number": issue.quarter_label})
         if not selectors.issue_recipients(issue=issue).exists():
             raise ValidationError(NO_RECIPIENTS, code="no_recipients")
         issue.state = Issue.State.SCHEDULED

@@ -25,7 +25,9 @@ from annualclock.services import (
     meetings_send_day_before_reminders,
 )
 from annualclock.tokens import read_answer_token
+from portal import registries
 from portal.models import Notification
+from portal.registries import Recipient
 from tests.annualclock.conftest import invite
 from tests.annualclock.factories import MeetingFactory, MeetingResponseFactory
 
@@ -80,6 +82,81 @@ def test_inviting_again_reaches_only_new_addresses(invitees):
     assert (result.invited, result.already_invited) == (0, 3)
     assert Notification.objects.filter(template="annualclock-meeting-invitation").count() == 3
     assert MeetingInvitation.objects.filter(meeting=meeting).count() == 3
+
+
+@pytest.fixture
+def audience_of(association, other_association):
+    """Registers a test audience from (e-mail, association or None) pairs; removed afterwards."""
+    keys = []
+
+    def register(key, rows):
+        recipients = [
+            Recipient(email=email, language="fi", name="Sihteeri", association_id=getattr(assoc, "pk", None))
+            for email, assoc in rows
+        ]
+        registries.recipient_list(key, label=key)(lambda: recipients)
+        keys.append(key)
+        return key
+
+    yield register
+    for key in keys:
+        registries._recipient_lists.pop(key, None)
+
+
+def test_a_person_answering_for_two_associations_gets_one_e_mail_inviting_both(
+    audience_of, association, other_association
+):
+    audience = audience_of(
+        "tests.shared-secretary",
+        [("sihteeri@example.org", association), ("Sihteeri@example.org", other_association)],
+    )
+    meeting = MeetingFactory(audience=audience)
+
+    result, _meeting = invite(meeting)
+
+    assert result.invited == 2
+    invitations = MeetingInvitation.objects.filter(meeting=meeting)
+    assert {i.association for i in invitations} == {association, other_association}
+    [mail] = Notification.objects.filter(template="annualclock-meeting-invitation")
+    assert mail.to == "sihteeri@example.org"
+    links = re.findall(r"http://\S+/clock/answer/(\S+?)/\?answer=attending", mail.body_text)
+    assert {read_answer_token(token).association for token in links} == {association, other_association}
+    assert association.name in mail.body_text and other_association.name in mail.body_text
+
+
+def test_an_association_in_the_audience_under_two_addresses_or_in_a_second_audience_is_invited_once(
+    audience_of, association, other_association
+):
+    first = audience_of("tests.contacts", [("info@karhut.example", association), ("pj@karhut.example", association)])
+    second = audience_of(
+        "tests.representatives", [("rep@karhut.example", association), ("rep@sulkapallo.example", other_association)]
+    )
+    meeting = MeetingFactory(audience=first)
+    result, meeting = invite(meeting)
+    assert (result.invited, result.already_invited) == (1, 1)
+
+    meeting.audience = second  # staff widen the invitation to another audience
+    meeting.save()
+    result, _meeting = invite(meeting)
+
+    assert (result.invited, result.already_invited) == (1, 1)
+    invited = MeetingInvitation.objects.filter(meeting=meeting)
+    assert sorted((i.association.name, i.email) for i in invited) == sorted(
+        [(association.name, "info@karhut.example"), (other_association.name, "rep@sulkapallo.example")]
+    )
+
+
+def test_the_database_refuses_a_second_invitation_for_the_same_association(association):
+    meeting = MeetingFactory()
+    MeetingInvitation.objects.create(meeting=meeting, email="a@example.org", association=association)
+    MeetingInvitation.objects.create(meeting=meeting, email="resident@example.org")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MeetingInvitation.objects.create(meeting=meeting, email="b@example.org", association=association)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MeetingInvitation.objects.create(meeting=meeting, email="resident@example.org")
+    # An address invited for an association may also be invited as a person.
+    MeetingInvitation.objects.create(meeting=meeting, email="a@example.org", association=None)
 
 
 def test_an_invitation_less_than_7_days_ahead_is_recorded_as_late(invitees):

@@ -200,6 +200,23 @@ def test_matching_lets_the_one_dated_item_of_the_same_kind_and_month_stand_for_t
     assert clock_entries_match_sources(entries=ClockEntry.objects.all()) == 0  # nothing left to match
 
 
+def test_an_entry_with_its_own_date_is_matched_only_with_an_item_on_that_day(other_source):
+    operating = ClockEntryFactory(
+        year=2027,
+        month=3,
+        kind=Kind.GRANT_APPLICATION_PERIOD,
+        title="Toiminta-avustukset",
+        start_date=dt.date(2027, 3, 8),
+    )
+
+    assert clock_entries_match_sources(entries=ClockEntry.objects.all()) == 0  # the round of 1.3. is another call
+    operating.start_date = dt.date(2027, 3, 1)
+    operating.save()
+    assert clock_entries_match_sources(entries=ClockEntry.objects.all()) == 1
+    operating.refresh_from_db()
+    assert operating.replaced_by_uid == "grant-round-1-opens@test"
+
+
 def test_matching_guesses_nothing_when_two_items_could_stand_for_the_entry(other_source):
     from portal.registries import CalendarItem
 

@@ -280,3 +280,25 @@ def test_the_meeting_page_takes_the_same_few_queries_for_3_and_30_answers(
     if viewer == "representative":
         assert "Answering for Porin Karhut ry" in html
         assert f'name="association" value="{association_member.memberships.get().association_id}"' in html
+
+
+def test_plan_entries_and_meetings_written_in_finnish_are_marked_finnish_on_other_languages_pages(
+    client, working_group
+):
+    working_group.name_sv = "Arbetsgruppen för föreningssamarbete"
+    working_group.save()
+    entry = ClockEntryFactory(year=2027, month=10, title="Yhdistysilta syksy", audience="Kaikki yhdistykset")
+    meeting = MeetingFactory(forum=working_group, title="Syksyn kokous", agenda="1. Avustukset")
+
+    swedish_list = client.get("/sv/clock/2027/list/").content.decode()
+    finnish_list = client.get("/fi/clock/2027/list/").content.decode()
+    swedish_entry = client.get(re.sub(r"^/\w\w/", "/sv/", entry.get_absolute_url())).content.decode()
+    swedish_meeting = client.get(re.sub(r"^/\w\w/", "/sv/", meeting.get_absolute_url())).content.decode()
+
+    assert re.search(r'<p class="clock-item-title" lang="fi">.*Yhdistysilta syksy', swedish_list)
+    assert '<span lang="fi">Kaikki yhdistykset</span>' in swedish_list
+    assert 'lang="fi"' not in finnish_list.split("<main", 1)[1]
+    assert '<h1 lang="fi">Yhdistysilta syksy</h1>' in swedish_entry
+    assert '<h1 lang="fi">Syksyn kokous</h1>' in swedish_meeting
+    assert "Arbetsgruppen för föreningssamarbete</a>" in swedish_meeting  # the forum's own Swedish name
+    assert '<div lang="fi"><p>1. Avustukset</p>' in swedish_meeting or '<div lang="fi"><ol>' in swedish_meeting

@@ -168,10 +168,23 @@ def test_a_signed_in_representative_subscribes_with_one_click(page, association_
 
 
 def test_the_archive_pages_pass_axe(page):
-    issue = sent_issue(subject="Association news 3/2026", language="en", year=2026, quarter=3)
-    year = timezone.localtime(issue.sent_at).year
+    sent_issue(subject="Association news 3/2026", language="en", year=2026, quarter=3)
 
-    for path in ("", f"{year}/", f"{year}/{issue.pk}/"):
-        page.goto(f"{page.base}/en/newsletter/{path}")
+    for path in ("en/newsletter/", "en/newsletter/2026/", "en/newsletter/2026-3/", "fi/newsletter/2026-3/"):
+        page.goto(f"{page.base}/{path}")
         assert "Association news 3/2026" in main_text(page)
         assert_accessible(page)
+
+
+@pytest.mark.parametrize("phone", [True, False], ids=["375px", "1280px"])
+def test_the_archive_in_another_language_and_an_issue_written_only_in_finnish_pass_axe(page, mobile_page, phone):
+    browser_page = mobile_page if phone else page
+    finnish = sent_issue(subject="Yhdistysuutiskirje 1/2026", language="fi", year=2026, quarter=1)
+    sent_issue(subject="Nyhetsbrev 1/2026", language="sv", year=2026, quarter=1, translation_of=finnish)
+    sent_issue(subject="Yhdistysuutiskirje 2/2026", language="fi", year=2026, quarter=2)
+
+    for path in ("sv/newsletter/", "sv/newsletter/2026-2/", "en/newsletter/2026-1/"):
+        browser_page.goto(f"{browser_page.base}/{path}")
+        assert_accessible(browser_page)
+    assert browser_page.locator("article.newsletter-issue").get_attribute("lang") == "fi"
+    assert "This issue was published in Finnish only." in main_text(browser_page)

@@ -43,10 +43,27 @@ class IssueFactory(factory.django.DjangoModelFactory):
     planned_date = dt.date(2026, 11, 25)
 
 
+def free_number(*, language, before):
+    """The latest (year, quarter) not yet taken by a scheduled or sent issue in ``language``, from ``before`` back."""
+    taken = set(Issue.objects.filter(language=language).exclude(state=Issue.State.DRAFT).values_list("year", "quarter"))
+    year, quarter = before.year, (before.month - 1) // 3 + 1
+    while (year, quarter) in taken:
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    return year, quarter
+
+
 def sent_issue(**kwargs):
-    """An issue already sent (for the archive and indicators)."""
+    """An issue already sent (for the archive and indicators).
+
+    Without a number, it gets the quarter it was sent in, or the latest earlier one free in its
+    language (one issue per number and language goes out).
+    """
     kwargs.setdefault("state", Issue.State.SENT)
     kwargs.setdefault("sent_at", timezone.now())
+    if "year" not in kwargs and "quarter" not in kwargs:
+        local = timezone.localdate(kwargs["sent_at"])
+        kwargs["year"], kwargs["quarter"] = free_number(language=kwargs.get("language", "fi"), before=local)
+        kwargs.setdefault("planned_date", None)
     return IssueFactory(**kwargs)
 
 

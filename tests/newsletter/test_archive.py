@@ -27,7 +27,7 @@ def test_the_archive_lists_sent_issues_and_their_years_but_never_drafts(client):
     assert "Kevään yhdistysuutiset" in page and "Joulun yhdistysuutiset" in page
     assert "Luonnos" not in page and "Ajastettu" not in page
     assert 'href="/en/newsletter/2026/"' in page and 'href="/en/newsletter/2025/"' in page
-    assert f'href="/en/newsletter/2026/{spring.pk}/"' in page
+    assert 'href="/en/newsletter/2026-1/"' in page and spring.quarter_label == "1/2026"
     assert 'type="application/rss+xml"' in page
 
 
@@ -47,22 +47,61 @@ def test_an_issue_page_is_the_web_version_in_its_language(client):
         body="## Avustukset\n\nHaku alkaa <script>alert(1)</script> **1.2.**",
         sent_at=at(2026, 3, 10),
     )
-    swedish = sent_issue(subject="Föreningsnytt våren", language="sv", translation_of=issue, sent_at=at(2026, 3, 10))
+    sent_issue(subject="Föreningsnytt våren", language="sv", translation_of=issue, sent_at=at(2026, 3, 10))
 
-    page = client.get(f"/en/newsletter/2026/{issue.pk}/").content.decode()
+    page = client.get("/en/newsletter/2026-1/").content.decode()  # no English version: the original, marked
 
     assert '<article class="newsletter-issue" lang="fi">' in page
+    assert "This issue was published in Finnish only." in page
     assert "<h2>Avustukset</h2>" in page and "<strong>1.2.</strong>" in page
     assert "<script>alert" not in page
-    assert f'href="/en/newsletter/2026/{swedish.pk}/"' in page
+    assert 'href="/sv/newsletter/2026-1/" hreflang="sv"' in page
+    swedish_page = client.get("/sv/newsletter/2026-1/").content.decode()
+    assert '<article class="newsletter-issue" lang="sv">' in swedish_page and "Föreningsnytt våren" in swedish_page
+    assert 'class="notice"' not in swedish_page
+
+
+def test_each_language_s_archive_lists_a_number_once_in_its_own_language_where_written_in_it(client):
+    spring = sent_issue(subject="Kevään yhdistysuutiset", sent_at=at(2026, 3, 10), year=2026, quarter=1)
+    sent_issue(
+        subject="Föreningsnytt våren",
+        language="sv",
+        translation_of=spring,
+        sent_at=at(2026, 3, 10),
+        year=2026,
+        quarter=1,
+    )
+    sent_issue(subject="Sommarnytt", language="sv", sent_at=at(2026, 6, 1), year=2026, quarter=2)
+
+    finnish = client.get("/fi/newsletter/").content.decode()
+    swedish = client.get("/sv/newsletter/2026/").content.decode()
+
+    assert "Kevään yhdistysuutiset" in finnish and "Föreningsnytt våren" not in finnish
+    assert 'href="/fi/newsletter/2026-2/" lang="sv" hreflang="sv">Sommarnytt</a>' in finnish
+    assert "Föreningsnytt våren" in swedish and "Kevään yhdistysuutiset" not in swedish
+    assert 'href="/sv/newsletter/2026-2/">Sommarnytt</a>' in swedish
+    assert "(2 " in client.get("/en/newsletter/").content.decode()  # 2026 has two numbers, not three issues
+
+
+def test_the_addresses_before_numbers_lead_to_the_issue_in_its_language(client):
+    spring = sent_issue(subject="Kevään yhdistysuutiset", sent_at=at(2026, 3, 10), year=2026, quarter=1)
+    swedish = sent_issue(language="sv", translation_of=spring, sent_at=at(2026, 3, 10), year=2026, quarter=1)
+
+    response = client.get(f"/fi/newsletter/2026/{swedish.pk}/")
+
+    assert response.status_code == 301 and response["Location"] == "/sv/newsletter/2026-1/"
+    assert client.get(f"/en/newsletter/2026/{spring.pk}/")["Location"] == "/fi/newsletter/2026-1/"
+    assert spring.get_absolute_url() == "/fi/newsletter/2026-1/"
 
 
 def test_drafts_and_wrong_years_are_not_found(client):
     draft = IssueFactory()
     sent = sent_issue(sent_at=at(2026, 3, 10))
 
-    assert client.get(f"/en/newsletter/2026/{draft.pk}/").status_code == 404
-    assert client.get(f"/en/newsletter/2025/{sent.pk}/").status_code == 404
+    assert client.get(f"/en/newsletter/2026/{draft.pk}/").status_code == 404  # the old address of a draft
+    assert client.get(f"/en/newsletter/{draft.year}-{draft.quarter}/").status_code == 404
+    assert client.get(f"/en/newsletter/2025-{sent.quarter}/").status_code == 404
+    assert client.get("/en/newsletter/2026-9/").status_code == 404
 
 
 @pytest.mark.parametrize("year", ["0", "1", "9999", "99999", "99999999999999999999"])
@@ -70,7 +109,8 @@ def test_a_year_no_calendar_has_is_simply_not_found(client, year):
     sent = sent_issue(sent_at=at(2026, 3, 10))
 
     assert client.get(f"/en/newsletter/{year}/").status_code == 404
-    assert client.get(f"/en/newsletter/{year}/{sent.pk}/").status_code == 404
+    assert client.get(f"/en/newsletter/{year}-{sent.quarter}/").status_code == 404
+    assert client.get(f"/en/newsletter/2026/{year}/").status_code in (301, 404)
 
 
 @pytest.mark.parametrize(("path", "kind"), [("/en/newsletter/feed/", "rss"), ("/en/newsletter/feed/atom/", "atom")])

@@ -46,7 +46,8 @@ def test_a_test_send_is_in_each_subscribers_language_and_the_issues_for_others()
     swedish = Notification.objects.get(to="svensk@example.org")
     assert swedish.language == "sv"
     assert f"{settings.SITE_URL}/sv/newsletter/unsubscribe/" in swedish.body_text
-    assert f"{settings.SITE_URL}/fi/newsletter/{issue.year}/{issue.pk}/" in swedish.body_text  # the issue's own page
+    issue_page = f"{settings.SITE_URL}/fi/newsletter/{issue.year}-{issue.quarter}/"  # the issue's own page
+    assert issue_page in swedish.body_text
     assert f"{settings.SITE_URL}/en/" not in swedish.body_text
     row = Notification.objects.get(to="staff@city.example")
     assert row.language == "fi"

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from newsletter.models import Delivery, Issue, Subscriber
@@ -304,6 +304,19 @@ def test_an_issue_nobody_would_receive_cannot_be_scheduled():
         drafting.issue_schedule(issue=IssueFactory(language="fi"), at=timezone.now() + dt.timedelta(hours=1))
 
     assert str(drafting.NO_RECIPIENTS) in refused.value.messages
+
+
+def test_a_second_issue_with_the_same_number_and_language_cannot_be_scheduled():
+    SubscriberFactory(language="fi")
+    drafting.issue_schedule(issue=IssueFactory(year=2026, quarter=4), at=timezone.now() + dt.timedelta(hours=1))
+    IssueFactory(year=2026, quarter=4, language="sv")  # another language's version may go out
+
+    with pytest.raises(ValidationError) as refused:
+        drafting.issue_schedule(issue=IssueFactory(year=2026, quarter=4), at=timezone.now() + dt.timedelta(hours=1))
+
+    assert refused.value.messages == [str(drafting.NUMBER_TAKEN) % {"number": "4/2026"}]
+    with pytest.raises(IntegrityError), transaction.atomic():  # and the database holds the rule
+        IssueFactory(year=2026, quarter=4, state=Issue.State.SENT, sent_at=timezone.now())
 
 
 def test_a_time_in_the_past_cannot_be_scheduled():

@@ -109,17 +109,19 @@ def test_calendar_items_are_ordered_by_pori_time_whatever_zone_a_source_gives():
     assert [item.title for item in items] == ["Half past six", "Seven", "Independence Day eve", "Night"]
 
 
-def test_recipient_lists_give_each_address_once():
+def test_recipient_lists_give_each_address_once_per_association():
     @registries.recipient_list("tests.audience", label="Test audience")
     def audience():
         return [
             registries.Recipient(email="A@example.org", association_id=1),
-            registries.Recipient(email="a@example.org", association_id=2),
+            registries.Recipient(email="a@example.org", association_id=1),
+            registries.Recipient(email="a@example.org", association_id=2),  # answers for two associations
             registries.Recipient(email="b@example.org"),
+            registries.Recipient(email="B@example.org"),
         ]
 
     try:
-        assert [r.association_id for r in registries.recipients("tests.audience")] == [1, None]
+        assert [r.association_id for r in registries.recipients("tests.audience")] == [1, 2, None]
         assert ("tests.audience", "Test audience") in registries.recipient_list_choices()
     finally:
         registries._recipient_lists.pop("tests.audience")
