@@ -419,3 +419,7 @@ def events_waiting(request):
         "admin:associations_event_changelist",
         "?moderation_state__exact=pending",
     )
+
+
+# Issue 14: the forms of cooperation register from their own sub-package.
+import associations.cooperation.admin  # noqa: E402,F401

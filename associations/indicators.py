@@ -55,3 +55,7 @@ def partnership_discussions_held(year):
 )
 def events_published(year):
     return Event.objects.published().filter(start_date__year=year).count()
+
+
+# Issue 14: the forms of cooperation register from their own sub-package.
+import associations.cooperation.indicators  # noqa: E402,F401

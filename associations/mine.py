@@ -113,3 +113,7 @@ def end_memberships(user):
     Membership.objects.filter(user=user).delete()
     added = Association.objects.filter(created_by=user).exists() or Event.objects.filter(created_by=user).exists()
     return [EVENTS_KEPT] if added else []
+
+
+# Issue 14: the forms of cooperation register from their own sub-package.
+import associations.cooperation.mine  # noqa: E402,F401

@@ -656,3 +656,6 @@ class PartnershipReview(models.Model):
 
     def __str__(self):
         return f"{self.agreement} – {self.held_on:%Y-%m-%d}"
+
+
+from associations.cooperation.models import *  # noqa: E402,F401,F403  (issue 14: joint projects, requests, initiatives)

@@ -15,3 +15,7 @@ def send_confirmation_reminders():
 def send_partnership_review_reminders():
     """Remind responsible persons of due partnership discussions. Once per due date."""
     return agreements.agreement_send_review_reminders()
+
+
+# Issue 14: the forms of cooperation register from their own sub-package.
+import associations.cooperation.tasks  # noqa: E402,F401

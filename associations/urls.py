@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from associations import views
 
@@ -24,6 +24,7 @@ urlpatterns = [
     path("agreements/", views.agreement_list, name="agreement-list"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement-detail"),
     path("agreements/<int:pk>/document/", views.agreement_document, name="agreement-document"),
+    path("cooperation/", include("associations.cooperation.urls")),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/logo/", views.logo, name="logo"),
     path("<slug:slug>/edit/", views.edit, name="edit"),
@@ -37,4 +38,4 @@ urlpatterns = [
     path("<slug:slug>/members/<int:pk>/remove/", views.member_remove, name="member-remove"),
 ]
 
-RESERVED_SLUGS = {"represent", "new", "acting-for", "confirm", "events", "agreements", "export"}
+RESERVED_SLUGS = {"represent", "new", "acting-for", "confirm", "events", "agreements", "export", "cooperation"}

@@ -15,6 +15,7 @@ MAIN_NAV = [
     ("facilities:facility-list", _("Facilities")),
     ("annualclock:year", _("Annual clock")),
     ("associations:agreement-list", _("Partnership agreements")),
+    ("associations:cooperation:index", _("Cooperation")),
     ("newsletter:archive", _("Newsletter")),
 ]
 # Portal's own pages, shown after the services.
