@@ -93,8 +93,16 @@ class SignupForm(forms.Form):
         return reject_html(self.cleaned_data.get("description", ""))
 
 
+HELP_FLAGS = {"work": "needs_work", "materials": "needs_materials", "space": "needs_space"}
+
+
 class LocalInitiativeForm(FieldMessagesModelForm):
-    """A resident's or an informal group's local initiative."""
+    """A resident's or an informal group's local initiative.
+
+    The three "what is asked of the city" flags of the model are one group of checkboxes here (a
+    fieldset with a legend, one error for the group); ``service_data()`` turns it back into the
+    service's ``INITIATIVE_FIELDS``.
+    """
 
     description = forms.CharField(
         label=_("Description"),
@@ -108,16 +116,28 @@ class LocalInitiativeForm(FieldMessagesModelForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Your own work and what you bring."),
     )
+    help = forms.MultipleChoiceField(
+        label=_("What do you ask of the city?"),
+        choices=[("work", _("The city's work")), ("materials", _("Materials")), ("space", _("A space"))],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": INITIATIVE_NEEDS_HELP},
+    )
 
     class Meta:
         model = LocalInitiative
-        fields = INITIATIVE_FIELDS
-        labels = {
-            "needs_work": _("The city's work"),
-            "needs_materials": _("Materials"),
-            "needs_space": _("A space"),
-        }
+        fields = tuple(name for name in INITIATIVE_FIELDS if name not in HELP_FLAGS.values())
         widgets = {"help_details": forms.Textarea(attrs={"rows": 3})}
+
+    field_order = [
+        "title",
+        "description",
+        "group_name",
+        "service_area",
+        "place",
+        "residents_contribution",
+        "help",
+        "help_details",
+    ]
 
     def clean_title(self):
         return reject_html(self.cleaned_data.get("title", ""))
@@ -125,8 +145,8 @@ class LocalInitiativeForm(FieldMessagesModelForm):
     def clean_description(self):
         return reject_html(self.cleaned_data.get("description", ""))
 
-    def clean(self):
-        cleaned = super().clean()
-        if not (cleaned.get("needs_work") or cleaned.get("needs_materials") or cleaned.get("needs_space")):
-            self.add_error("needs_work", forms.ValidationError(INITIATIVE_NEEDS_HELP, code="help"))
-        return cleaned
+    def service_data(self):
+        data = {name: self.cleaned_data[name] for name in self._meta.fields}
+        chosen = set(self.cleaned_data["help"])
+        data.update({flag: key in chosen for key, flag in HELP_FLAGS.items()})
+        return data

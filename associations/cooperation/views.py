@@ -263,9 +263,7 @@ def initiative_create(request):
     if request.method == "POST":
         if form.is_valid():
             try:
-                initiative = services.local_initiative_submit(
-                    user=request.user, data={name: form.cleaned_data[name] for name in services.INITIATIVE_FIELDS}
-                )
+                initiative = services.local_initiative_submit(user=request.user, data=form.service_data())
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:

@@ -193,7 +193,7 @@ def test_an_initiative_that_asks_nothing_is_refused(client_for, outsider):
     }
     response = client_for(outsider).post("/en/associations/cooperation/initiatives/new/", data)
     assert response.status_code == 400 and en(INITIATIVE_NEEDS_HELP) in response.content.decode()
-    data["needs_space"] = "on"
+    data["help"] = "space"
     response = client_for(outsider).post("/en/associations/cooperation/initiatives/new/", data)
     initiative = LocalInitiative.objects.get()
     assert response.status_code == 302 and initiative.created_by == outsider and initiative.needs_space
