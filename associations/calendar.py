@@ -59,3 +59,7 @@ def event_feed_item(event) -> CalendarItem:
 @calendar_source("associations.events")
 def association_events(start, end):
     return [event_item(event) for event in events_in_range(start, end)]
+
+
+# Issue 14: the forms of cooperation register from their own sub-package.
+import associations.cooperation.calendar  # noqa: E402,F401

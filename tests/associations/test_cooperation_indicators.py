@@ -90,3 +90,16 @@ def test_the_pori_programme_counts_joint_projects_from_the_portal():
     assert indicator.computed_key == "associations.joint_projects"
     JointProjectFactory(starts_on=dt.date(YEAR, 2, 1))
     assert value(indicator.computed_key) == 1
+
+
+def test_published_city_events_are_on_the_merged_calendar():
+    from portal.registries import calendar_items
+
+    shown = CityEventFactory(starts_on=dt.date(YEAR, 9, 20), ends_on=dt.date(YEAR, 9, 21), title="Sadonkorjuujuhla")
+    CityEventFactory(starts_on=dt.date(YEAR, 9, 22), is_published=False)
+    CityEventFactory(starts_on=dt.date(YEAR - 1, 9, 22))
+    items = calendar_items(dt.date(YEAR, 9, 1), dt.date(YEAR, 10, 1), sources=["associations.city_events"])
+    assert [(i.title, i.start, i.end) for i in items] == [
+        ("Sadonkorjuujuhla", dt.date(YEAR, 9, 20), dt.date(YEAR, 9, 22))
+    ]
+    assert items[0].url == shown.get_absolute_url()
