@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -231,6 +232,7 @@ def event_detail(request, pk):
             "form": form,
             "acting": association,
             "participants": selectors.event_participants(event),
+            "signup_open": event.signup_until >= timezone.localdate(),
             "breadcrumbs": _crumbs(
                 (_("City events"), reverse("associations:cooperation:event-list")), (event.title, "")
             ),

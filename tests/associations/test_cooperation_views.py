@@ -264,3 +264,13 @@ def test_the_year_filter_shows_projects_running_that_year(client_for):
     html = client_for(None).get(f"/en/associations/cooperation/projects/?year={today.year}").content.decode()
     assert "Current" in html and ">Old<" not in html
     assert client_for(None).get("/en/associations/cooperation/projects/?year=abc").status_code == 200
+
+
+def test_a_closed_event_says_so_and_refuses_a_signup(client_for, association_member):
+    event = CityEventFactory(signup_until=timezone.localdate() - dt.timedelta(days=1))
+    client = client_for(association_member)
+    page = client.get(f"/en/associations/cooperation/events/{event.pk}/").content.decode()
+    assert "Sign-up for this event has closed." in page and 'id="id_description"' not in page
+    response = client.post(f"/en/associations/cooperation/events/{event.pk}/", {"description": "Late."})
+    assert response.status_code == 400 and "Sign-up for this event has closed." in response.content.decode()
+    assert not CityRequest.objects.exists()
