@@ -421,5 +421,6 @@ def events_waiting(request):
     )
 
 
-# Hearings register their admin from their own sub-package.
+# The forms of cooperation (issue 14) register from their own sub-packages.
+import associations.cooperation.admin  # noqa: E402,F401
 import associations.hearings.admin  # noqa: E402,F401

@@ -61,5 +61,6 @@ def association_events(start, end):
     return [event_item(event) for event in events_in_range(start, end)]
 
 
-# Hearings register their calendar from their own sub-package.
+# The forms of cooperation (issue 14) register from their own sub-packages.
+import associations.cooperation.calendar  # noqa: E402,F401
 import associations.hearings.calendar  # noqa: E402,F401

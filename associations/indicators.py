@@ -57,5 +57,6 @@ def events_published(year):
     return Event.objects.published().filter(start_date__year=year).count()
 
 
-# Hearings register their indicators from their own sub-package.
+# The forms of cooperation (issue 14) register from their own sub-packages.
+import associations.cooperation.indicators  # noqa: E402,F401
 import associations.hearings.indicators  # noqa: E402,F401

@@ -115,5 +115,6 @@ def end_memberships(user):
     return [EVENTS_KEPT] if added else []
 
 
-# Hearings register their mine from their own sub-package.
+# The forms of cooperation (issue 14) register from their own sub-packages.
+import associations.cooperation.mine  # noqa: E402,F401
 import associations.hearings.mine  # noqa: E402,F401

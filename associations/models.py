@@ -658,5 +658,7 @@ class PartnershipReview(models.Model):
         return f"{self.agreement} – {self.held_on:%Y-%m-%d}"
 
 
-# Hearings live in their own sub-package; importing them here registers them in this app.
+# The forms of cooperation (issue 14) live in their own sub-packages; importing them here makes
+# their models this app's: hearings, and joint projects, requests to the city, local initiatives.
+from associations.cooperation.models import *  # noqa: E402,F401,F403
 from associations.hearings.models import *  # noqa: E402,F401,F403

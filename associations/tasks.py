@@ -17,5 +17,6 @@ def send_partnership_review_reminders():
     return agreements.agreement_send_review_reminders()
 
 
-# Hearings' tasks live with them; importing registers them with the worker.
+# The forms of cooperation (issue 14) keep their tasks with them; importing registers them.
+import associations.cooperation.tasks  # noqa: E402,F401
 from associations.hearings.tasks import hearings_close_due  # noqa: E402,F401

@@ -25,6 +25,7 @@ urlpatterns = [
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement-detail"),
     path("agreements/<int:pk>/document/", views.agreement_document, name="agreement-document"),
     path("hearings/", include("associations.hearings.urls")),
+    path("cooperation/", include("associations.cooperation.urls")),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/logo/", views.logo, name="logo"),
     path("<slug:slug>/edit/", views.edit, name="edit"),
@@ -38,4 +39,14 @@ urlpatterns = [
     path("<slug:slug>/members/<int:pk>/remove/", views.member_remove, name="member-remove"),
 ]
 
-RESERVED_SLUGS = {"represent", "new", "acting-for", "confirm", "events", "agreements", "export", "hearings"}
+RESERVED_SLUGS = {
+    "represent",
+    "new",
+    "acting-for",
+    "confirm",
+    "events",
+    "agreements",
+    "export",
+    "hearings",
+    "cooperation",
+}

@@ -16,6 +16,7 @@ MAIN_NAV = [
     ("annualclock:year", _("Annual clock")),
     ("associations:agreement-list", _("Partnership agreements")),
     ("associations:hearing-list", _("Hearings")),
+    ("associations:cooperation:index", _("Cooperation")),
     ("newsletter:archive", _("Newsletter")),
 ]
 # Portal's own pages, shown after the services.

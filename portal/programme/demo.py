@@ -140,8 +140,8 @@ PORI_FOCUS_AREAS = [
             },
             {
                 "name": "Yhteiset hankkeet kaupungin ja yhdistysten kanssa",
-                "source": "manual",
-                "spec": "",
+                "source": "computed",
+                "spec": "associations.joint_projects",
                 "unit": "hanketta",
             },
             {

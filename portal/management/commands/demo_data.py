@@ -11,7 +11,16 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-DEMO_ORDER = ["portal", "associations", "grants", "facilities", "newsletter", "annualclock", "portal.programme"]
+DEMO_ORDER = [
+    "portal",
+    "associations",
+    "associations.cooperation",
+    "grants",
+    "facilities",
+    "newsletter",
+    "annualclock",
+    "portal.programme",
+]
 
 
 class Command(BaseCommand):
