@@ -7,13 +7,14 @@ message; the exclusion constraint on ``Occupancy`` refuses whatever slips past.
 """
 
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import Q
 from django.utils import timezone
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from associations.models import Association
 from facilities.models import (
     OCCUPANCY_CONSTRAINT,
+    BookableHours,
     Booking,
     Closure,
     CustomerGroup,
@@ -201,7 +203,7 @@ def _fail(field, message):
     raise ValidationError({field: [message]})
 
 
-def _validate_times(*, space, starts_at, ends_at, now):
+def _validate_times(*, space, starts_at, ends_at, now, hours=None):
     if ends_at < starts_at:
         _fail("ends_at", END_BEFORE_START)
     length = ends_at - starts_at
@@ -218,16 +220,10 @@ def _validate_times(*, space, starts_at, ends_at, now):
     minutes = starts_local.hour * 60 + starts_local.minute
     if starts_local.second or starts_local.microsecond or minutes % space.start_interval_minutes:
         _fail("starts_at", BAD_START)
-    if not within_bookable_hours(bookable_hours(space), starts_local, ends_local):
+    if hours is None:
+        hours = bookable_hours(space)
+    if not within_bookable_hours(hours, starts_local, ends_local):
         _fail("starts_at", OUTSIDE_HOURS)
-
-
-def _check_closures(*, space, related_ids, starts_at, ends_at):
-    closed = Closure.objects.filter(starts_at__lt=ends_at, ends_at__gt=starts_at).filter(
-        Q(space_id__in=related_ids) | Q(facility_id=space.facility_id)
-    )
-    if closed.exists():
-        _fail("starts_at", CLOSED)
 
 
 def occupied_range(*, starts_at, ends_at, buffer_minutes):
@@ -245,48 +241,199 @@ def _is_overlap_violation(exc):
 
 
 # --- Booking ---------------------------------------------------------------------------------
-@transaction.atomic
+@dataclass
+class FacilitySnapshot:
+    """What a booking attempt needs to know about the space's facility, read in one query.
+
+    ``spaces`` are the facility's spaces as unsaved ``Space`` objects carrying only the booking
+    rules (``space`` is the one asked for); ``hours`` the bookable hours per space id;
+    ``closed`` the ids of spaces closed at the booking's time (all of them when the whole
+    building is); ``taken`` the ids of atomic spaces already occupied then, by the buffer the
+    query was asked for (``taken_buffer_minutes``).
+    """
+
+    space: Space
+    spaces: dict
+    tree: dict
+    hours: dict
+    closed: set
+    taken: set
+    taken_buffer_minutes: int
+
+    def bookable_hours(self, space):
+        """The space's own bookable hours, or those of the nearest space it is part of."""
+        current = space
+        while current is not None:
+            if self.hours.get(current.pk):
+                return self.hours[current.pk]
+            current = self.spaces.get(current.parent_id)
+        return []
+
+
+_RULE_FIELDS = (
+    "id",
+    "parent_id",
+    "is_bookable",
+    "capacity",
+    "min_minutes",
+    "max_minutes",
+    "start_interval_minutes",
+    "horizon_days",
+    "buffer_minutes",
+)
+# Raw SQL on purpose: the booking attempt is the hottest path of the app, and compiling the
+# same ORM query (three correlated subqueries) cost more than running it.
+_SNAPSHOT_SQL = """
+SELECT s.id, s.parent_id, s.is_bookable, s.capacity, s.min_minutes, s.max_minutes,
+    s.start_interval_minutes, s.horizon_days, s.buffer_minutes,
+    (SELECT json_agg(json_build_array(h.weekday, h.starts, h.ends, h.valid_from, h.valid_until))
+       FROM facilities_bookablehours h WHERE h.space_id = s.id),
+    EXISTS (SELECT 1 FROM facilities_closure c
+             WHERE (c.space_id = s.id OR c.facility_id = s.facility_id)
+               AND c.starts_at < %(ends)s AND c.ends_at > %(starts)s),
+    EXISTS (SELECT 1 FROM facilities_occupancy o
+             WHERE o.space_id = s.id AND o.active AND o.during && tstzrange(%(starts)s, %(until)s, '[)'))
+FROM facilities_space s
+WHERE s.facility_id = (SELECT facility_id FROM facilities_space WHERE id = %(space)s)
+"""
+
+
+def _hours_from_json(space_id, rows):
+    if isinstance(rows, str):
+        rows = json.loads(rows)
+
+    def day(value):
+        return dt.date.fromisoformat(value) if value else None
+
+    return [
+        BookableHours(
+            space_id=space_id,
+            weekday=weekday,
+            starts=dt.time.fromisoformat(starts),
+            ends=dt.time.fromisoformat(ends),
+            valid_from=day(valid_from),
+            valid_until=day(valid_until),
+        )
+        for weekday, starts, ends, valid_from, valid_until in rows or []
+    ]
+
+
+def facility_snapshot(*, space_id, starts_at, ends_at, buffer_minutes) -> FacilitySnapshot:
+    """Every space of the facility of ``space_id`` with its rules, bookable hours, closures and
+    occupancies at the time, in one query (a facility has a handful of spaces).
+
+    Read without locks: enough to refuse a bad or taken time with a clear message before any
+    transaction is opened (most attempts on a popular time). The booking itself is decided by
+    the locked check and, last, by the exclusion constraint.
+    """
+    params = {
+        "space": space_id,
+        "starts": starts_at,
+        "ends": ends_at,
+        "until": ends_at + dt.timedelta(minutes=buffer_minutes),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_SNAPSHOT_SQL, params)
+        rows = cursor.fetchall()
+    spaces, hours, closed, taken = {}, {}, set(), set()
+    width = len(_RULE_FIELDS)
+    for row in rows:
+        space = Space(**dict(zip(_RULE_FIELDS, row[:width], strict=True)))
+        spaces[space.pk] = space
+        hours[space.pk] = _hours_from_json(space.pk, row[width])
+        if row[width + 1]:
+            closed.add(space.pk)
+        if row[width + 2]:
+            taken.add(space.pk)
+    if space_id not in spaces:
+        raise Space.DoesNotExist(space_id)
+    return FacilitySnapshot(
+        space=spaces[space_id],
+        spaces=spaces,
+        tree={pk: space.parent_id for pk, space in spaces.items()},
+        hours=hours,
+        closed=closed,
+        taken=taken,
+        taken_buffer_minutes=buffer_minutes,
+    )
+
+
+def taken_before_locking(snapshot, atoms, during) -> bool:
+    """The unlocked friendly check: whether the snapshot saw any of the atoms occupied."""
+    if snapshot.taken_buffer_minutes != snapshot.space.buffer_minutes:
+        return overlaps(atoms, during)  # the space's buffer changed since the caller loaded it
+    return bool(snapshot.taken.intersection(atoms))
+
+
+def _validate_request(*, purpose, attendees, starts_at, ends_at):
+    """What needs no database: checked before anything is read."""
+    if not purpose:
+        _fail("purpose", PURPOSE_REQUIRED)
+    if not attendees or attendees < 1:
+        _fail("attendees", NO_ATTENDEES)
+    if ends_at < starts_at:
+        _fail("ends_at", END_BEFORE_START)
+
+
 def booking_create(
     *, space, booker, association, starts_at, ends_at, purpose, age_group=None, attendees, now=None
 ) -> Booking:
     """Book a space for an association the booker represents, or for the booker themselves.
 
-    Validates the space's rules, locks the atomic spaces it covers (in id order, so two
-    bookings never wait for each other in a circle), checks for overlaps, then writes the
-    booking and one occupancy row per atom. Price and terms are frozen on the booking.
+    Three guards, cheapest first. Before any transaction: the request itself, then one
+    unlocked query (``facility_snapshot``) for the space's rules, hours, closures and whether
+    the time is already taken — most refusals under contention end here, after one query.
+    Then, in the transaction, the atomic spaces it covers are locked (in id order, so two
+    bookings never wait for each other in a circle) and checked again; last, the exclusion
+    constraint refuses whatever slipped past. Price and terms are frozen on the booking.
     """
     now = now or timezone.now()
-    space = Space.objects.select_related("facility", "facility__department", "parent").get(pk=space.pk)
-    if not space.is_bookable:
-        _fail("space", NOT_BOOKABLE)
     purpose = (purpose or "").strip()
-    if not purpose:
-        _fail("purpose", PURPOSE_REQUIRED)
-    if not attendees or attendees < 1:
-        _fail("attendees", NO_ATTENDEES)
-    if attendees > space.capacity:
+    _validate_request(purpose=purpose, attendees=attendees, starts_at=starts_at, ends_at=ends_at)
+    snapshot = facility_snapshot(
+        space_id=space.pk, starts_at=starts_at, ends_at=ends_at, buffer_minutes=space.buffer_minutes
+    )
+    rules = snapshot.space  # the space's rules as they are now, not as the caller loaded them
+    if not rules.is_bookable:
+        _fail("space", NOT_BOOKABLE)
+    if attendees > rules.capacity:
         _fail("attendees", OVER_CAPACITY)
     if association is not None and not Association.objects.represented_by(booker).filter(pk=association.pk).exists():
         _fail("association", NOT_REPRESENTATIVE)
-    _validate_times(space=space, starts_at=starts_at, ends_at=ends_at, now=now)
-    tree = _facility_tree(space)
-    _check_closures(space=space, related_ids=related_space_ids(space, tree=tree), starts_at=starts_at, ends_at=ends_at)
-
-    atoms = atomic_space_ids(space, tree=tree)
-    during = occupied_range(starts_at=starts_at, ends_at=ends_at, buffer_minutes=space.buffer_minutes)
-    # A time already taken is refused before waiting for any lock (most attempts under contention).
-    if overlaps(atoms, during):
+    _validate_times(space=rules, starts_at=starts_at, ends_at=ends_at, now=now, hours=snapshot.bookable_hours(rules))
+    if snapshot.closed & related_space_ids(rules, tree=snapshot.tree):
+        _fail("starts_at", CLOSED)
+    atoms = atomic_space_ids(rules, tree=snapshot.tree)
+    during = occupied_range(starts_at=starts_at, ends_at=ends_at, buffer_minutes=rules.buffer_minutes)
+    # A time already taken is refused before any transaction or lock.
+    if taken_before_locking(snapshot, atoms, during):
         _fail("starts_at", TAKEN)
-    # Lock the atoms in a stable order: a whole-hall booking and a half booking queue here;
-    # then look again, as the one before us in the queue may have just taken the time.
-    list(Space.objects.select_for_update().filter(pk__in=atoms).order_by("pk").values_list("pk", flat=True))
-    if overlaps(atoms, during):
-        _fail("starts_at", TAKEN)
+    with transaction.atomic():
+        # Lock the atoms in a stable order: a whole-hall booking and a half booking queue here;
+        # then look again, as the one before us in the queue may have just taken the time.
+        list(Space.objects.select_for_update().filter(pk__in=atoms).order_by("pk").values_list("pk", flat=True))
+        if overlaps(atoms, during):
+            _fail("starts_at", TAKEN)
+        return _booking_write(
+            space=Space.objects.select_related("facility", "facility__department").get(pk=rules.pk),
+            booker=booker,
+            association=association,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            purpose=purpose,
+            age_group=age_group,
+            attendees=attendees,
+            atoms=atoms,
+            during=during,
+        )
 
+
+def _booking_write(*, space, booker, association, starts_at, ends_at, purpose, age_group, attendees, atoms, during):
     customer_group = customer_group_for(association)
-    quote = price_quote(space=space, customer_group=customer_group, starts_at=starts_at, ends_at=ends_at)
+    rules = list(space.prices.all())
+    quote = price_quote(space=space, customer_group=customer_group, starts_at=starts_at, ends_at=ends_at, rules=rules)
     list_price = price_quote(
-        space=space, customer_group=CustomerGroup.COMMERCIAL, starts_at=starts_at, ends_at=ends_at
+        space=space, customer_group=CustomerGroup.COMMERCIAL, starts_at=starts_at, ends_at=ends_at, rules=rules
     ).total
     booking = Booking(
         space=space,
