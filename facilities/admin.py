@@ -209,6 +209,22 @@ class DeclineForm(forms.Form):
     )
 
 
+class MoveForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}))
+    ends = forms.TimeField(label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}))
+
+    def times(self):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        data = self.cleaned_data
+        starts_at = timezone.make_aware(dt.datetime.combine(data["date"], data["starts"]))
+        ends_day = data["date"] + dt.timedelta(days=1) if data["ends"] == dt.time(0) else data["date"]
+        return starts_at, timezone.make_aware(dt.datetime.combine(ends_day, data["ends"]))
+
+
 class WaitingFilter(admin.SimpleListFilter):
     title = _("approval queue")
     parameter_name = "queue"
@@ -230,7 +246,7 @@ class BookingAdmin(DepartmentScoped, SimpleHistoryAdmin):
     search_fields = ("space__name", "space__facility__name", "booker__email", "association__name", "purpose")
     date_hierarchy = "starts_at"
     list_select_related = ("space", "space__facility", "booker", "association")
-    actions = ["approve", "decline", "cancel"]
+    actions = ["approve", "decline", "cancel", "move"]
     readonly_fields = [f.name for f in Booking._meta.fields]
 
     def get_queryset(self, request):
@@ -286,6 +302,35 @@ class BookingAdmin(DepartmentScoped, SimpleHistoryAdmin):
             {
                 **self.admin_site.each_context(request),
                 "title": _("Decline bookings"),
+                "queryset": queryset,
+                "form": form,
+                "opts": self.model._meta,
+                "action": request.POST.get("action"),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=_("Move the selected booking to another time"), permissions=["change"])
+    def move(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose one booking to move."), messages.ERROR)
+            return None
+        form = MoveForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            starts_at, ends_at = form.times()
+            self._each(
+                request,
+                queryset,
+                lambda b: services.booking_move(booking=b, user=request.user, starts_at=starts_at, ends_at=ends_at),
+                lambda n: _("The booking is moved and the booker told."),
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "facilities/admin/move_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Move a booking"),
                 "queryset": queryset,
                 "form": form,
                 "opts": self.model._meta,

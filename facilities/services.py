@@ -16,12 +16,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association
+from facilities.ical import booking_calendar
 from facilities.models import (
     OCCUPANCY_CONSTRAINT,
     BookableHours,
@@ -33,7 +34,7 @@ from facilities.models import (
     Space,
 )
 from portal.links import absolute_url, absolute_url_of
-from portal.outbox import notify, site_language
+from portal.outbox import change_key, notify, site_language
 
 END_BEFORE_START = _("The booking must end after it starts.")
 TOO_SHORT = _("The booking is shorter than this space allows.")
@@ -466,7 +467,15 @@ def _booking_write(*, space, booker, association, starts_at, ends_at, purpose, a
     return booking
 
 
-def _notify_booker(booking, template, *, extra=None):
+def _booking_attachment(booking):
+    """The booking's .ics, to travel with every e-mail about it. The history count is its
+    SEQUENCE: each change numbers higher, so calendar apps replace the event they have."""
+    url = absolute_url("facilities:booking-list", language=site_language())
+    sequence = max(booking.history.count() - 1, 0)
+    return (f"booking-{booking.pk}.ics", booking_calendar(booking, url=url, sequence=sequence), "text/calendar")
+
+
+def _notify_booker(booking, template, *, extra=None, key=None):
     context = {
         "booking": booking,
         "space": booking.space,
@@ -476,12 +485,13 @@ def _notify_booker(booking, template, *, extra=None):
         "space_url": absolute_url_of(booking.space, language=site_language()),
         **(extra or {}),
     }
-    notify(
-        key=f"booking-{booking.pk}-{template}",
+    return notify(
+        key=key or f"booking-{booking.pk}-{template}",
         to=booking.booker.email,
         template=template,
         context=context,
         language=site_language(),
+        attachments=[_booking_attachment(booking)],
     )
 
 
@@ -546,9 +556,86 @@ def booking_cancel(*, booking, user, now=None, by_staff=False) -> Booking:
     booking._history_user = user
     booking.save(update_fields=["state", "cancelled_at", "updated_at"])
     booking.occupancies.update(active=False)
-    _notify_booker(booking, "booking-cancelled")
+    _notify_booker(booking, "booking-cancelled", extra={"by_staff": by_staff and booking.booker_id != user.pk})
     _notify_watchers(booking)
     return booking
+
+
+NOT_MOVED = _("The new time is the same as the booked one.")
+
+
+@transaction.atomic
+def booking_move(*, booking, user, starts_at, ends_at, now=None) -> Booking:
+    """Staff move a booking to another time of the same space (a clash with the school's use,
+    a closure). The space's rules apply as to a new booking; the booking's own time is not in
+    its way. Price and terms stay as agreed. The booker is told, with the changed .ics, and
+    anyone watching the old time hears it is free."""
+    now = now or timezone.now()
+    if ends_at < starts_at:
+        _fail("ends_at", END_BEFORE_START)
+    booking = _lock_booking(booking)
+    if not booking.is_active:
+        raise ValidationError(NOT_ACTIVE)
+    if (starts_at, ends_at) == (booking.starts_at, booking.ends_at):
+        raise ValidationError(NOT_MOVED)
+    space = booking.space
+    snapshot = facility_snapshot(space_id=space.pk, starts_at=starts_at, ends_at=ends_at, buffer_minutes=0)
+    rules = snapshot.space
+    _validate_times(space=rules, starts_at=starts_at, ends_at=ends_at, now=now, hours=snapshot.bookable_hours(rules))
+    if snapshot.closed & related_space_ids(rules, tree=snapshot.tree):
+        _fail("starts_at", CLOSED)
+    atoms = atomic_space_ids(rules, tree=snapshot.tree)
+    during = occupied_range(starts_at=starts_at, ends_at=ends_at, buffer_minutes=rules.buffer_minutes)
+    list(Space.objects.select_for_update().filter(pk__in=atoms).order_by("pk").values_list("pk", flat=True))
+    others = Occupancy.objects.filter(space_id__in=atoms, active=True, during__overlap=during).exclude(booking=booking)
+    if others.exists():
+        _fail("starts_at", TAKEN)
+    previous = {"previous_starts_at": booking.starts_at, "previous_ends_at": booking.ends_at}
+    booking.starts_at, booking.ends_at = starts_at, ends_at
+    booking._history_user = user
+    booking.save(update_fields=["starts_at", "ends_at", "updated_at"])
+    try:
+        with transaction.atomic():
+            booking.occupancies.all().delete()
+            Occupancy.objects.bulk_create(
+                [Occupancy(booking=booking, space_id=atom, during=during, active=True) for atom in atoms]
+            )
+    except IntegrityError as exc:
+        if _is_overlap_violation(exc):
+            _fail("starts_at", TAKEN)
+        raise
+    _notify_booker(booking, "booking-moved", extra=previous, key=change_key(booking, f"booking-{booking.pk}-moved"))
+    _notify_watchers(
+        booking, freed_starts_at=previous["previous_starts_at"], freed_ends_at=previous["previous_ends_at"]
+    )
+    return booking
+
+
+REMINDER_BEFORE = dt.timedelta(hours=24)
+
+
+def booking_reminders_send(*, now=None) -> int:
+    """E-mail each booker a day before a confirmed booking, with its .ics; returns how many.
+
+    Run hourly by beat (``facilities.tasks.send_booking_reminders``). One reminder per booking
+    and booked time (the outbox key names the start), however often it runs; a moved booking
+    is reminded of its new time. Not for bookings made within the day (the confirmation has
+    just come) nor for the weekly bookings of a series (the season's allocation e-mail covers them).
+    """
+    now = now or timezone.now()
+    bookings = Booking.objects.filter(
+        state=Booking.State.CONFIRMED,
+        series__isnull=True,
+        starts_at__gt=now,
+        starts_at__lte=now + REMINDER_BEFORE,
+        created_at__lte=F("starts_at") - REMINDER_BEFORE,
+    ).select_related("space", "space__facility", "booker")
+    sent = 0
+    for booking in bookings:
+        key = f"booking-{booking.pk}-reminder:{timezone.localtime(booking.starts_at):%Y-%m-%dT%H:%M}"
+        with transaction.atomic():
+            sent += _notify_booker(booking, "booking-reminder", key=key) is not None
+    return sent
 
 
 # --- Seasonal rounds (vuorojako) ----------------------------------------------------------------
@@ -903,11 +990,13 @@ def slot_watch_create(*, user, space, starts_at, ends_at, now=None):
     return watch
 
 
-def _notify_watchers(booking):
-    """After a booking frees its time: e-mail everyone watching a now wholly free time that
-    shares an atomic space with it. Each watch is told once."""
+def _notify_watchers(booking, *, freed_starts_at=None, freed_ends_at=None):
+    """After a booking frees its time (or, moved, its old time ``freed_*``): e-mail everyone
+    watching a now wholly free time that shares an atomic space with it. Each watch is told once."""
     from facilities.models import SlotWatch
 
+    freed_starts_at = freed_starts_at or booking.starts_at
+    freed_ends_at = freed_ends_at or booking.ends_at
     space = booking.space
     tree = _facility_tree(space)
     watches = (
@@ -915,8 +1004,8 @@ def _notify_watchers(booking):
         .filter(
             space_id__in=related_space_ids(space, tree=tree),
             notified_at__isnull=True,
-            starts_at__lt=booking.ends_at,
-            ends_at__gt=booking.starts_at,
+            starts_at__lt=freed_ends_at,
+            ends_at__gt=freed_starts_at,
             starts_at__gt=timezone.now(),
         )
         .select_related("space", "space__facility", "user")
