@@ -333,3 +333,18 @@ def in_kind_support(*, start: dt.date, end: dt.date, association=None) -> dict:
     if association is not None:
         rows = rows.filter(association=association)
     return {row["association__name"]: row["value"] for row in rows}
+
+
+FEED_DAYS_BACK = 30
+FEED_MAX_BOOKINGS = 1000
+
+
+def booker_feed_bookings(*, user, now=None):
+    """The user's bookings for their private feed: from a month back on, cancelled and declined
+    ones included (as cancelled events, so calendar apps drop them)."""
+    now = now or timezone.now()
+    return (
+        Booking.objects.filter(booker=user, ends_at__gte=now - dt.timedelta(days=FEED_DAYS_BACK))
+        .select_related("space", "space__facility")
+        .order_by("starts_at")[:FEED_MAX_BOOKINGS]
+    )

@@ -1055,3 +1055,17 @@ def feedback_give(*, booking, user, rating, text="", now=None):
     if BookingFeedback.objects.filter(booking=booking).exists():
         raise ValidationError(FEEDBACK_GIVEN)
     return BookingFeedback.objects.create(booking=booking, rating=rating, text=(text or "").strip()[:4000])
+
+
+# --- The booker's own calendar feed --------------------------------------------------------------
+@transaction.atomic
+def booker_feed_renew(*, user):
+    """Make (or remake) the user's private feed link: a new token, so a link shared by mistake
+    stops working."""
+    from facilities.models import BookerFeed, new_feed_token
+
+    feed, created = BookerFeed.objects.select_for_update().get_or_create(user=user)
+    if not created:
+        feed.token = new_feed_token()
+        feed.save(update_fields=["token", "created_at"])
+    return feed
