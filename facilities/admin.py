@@ -10,6 +10,7 @@ from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -82,7 +83,7 @@ class FacilityClosureInline(admin.TabularInline):
 
 @admin.register(Facility)
 class FacilityAdmin(DepartmentScoped, admin.ModelAdmin):
-    list_display = ("name", "department", "service_area", "address", "is_public")
+    list_display = ("name", "department", "service_area", "address", "is_public", "day_link")
     list_filter = ("department", "service_area", "is_public", "step_free_access")
     search_fields = ("name", "address")
     prepopulated_fields = {"slug": ("name",)}
@@ -96,6 +97,56 @@ class FacilityAdmin(DepartmentScoped, admin.ModelAdmin):
         if db_field.name == "department":
             kwargs["queryset"] = staff_departments(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_urls(self):
+        from django.urls import path
+
+        day = path(
+            "<int:object_id>/day/",
+            self.admin_site.admin_view(self.day_view),
+            name="facilities_facility_day",
+        )
+        return [day, *super().get_urls()]
+
+    @admin.display(description=_("day view"))
+    def day_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:facilities_facility_day", args=[obj.pk]), _("Day view")
+        )
+
+    def day_view(self, request, object_id):
+        """All spaces of the facility on one day: bookings with their bookers, and closures.
+        Only the facility's department's staff (and superusers) reach it; others get a 404."""
+        import datetime as dt
+
+        from django.http import Http404
+        from django.utils import timezone
+
+        from facilities.selectors import facility_day
+
+        facility = self.get_queryset(request).filter(pk=object_id).first()
+        if facility is None or not self.has_view_permission(request, facility):
+            raise Http404("no such facility")
+        try:
+            day = dt.date.fromisoformat(request.GET.get("date", ""))
+        except ValueError:
+            day = timezone.localdate()
+        return TemplateResponse(
+            request,
+            "facilities/admin/facility_day.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("%(facility)s on %(day)s")
+                % {"facility": facility.name, "day": formats.date_format(day, "DATE_FORMAT")},
+                "facility": facility,
+                "day": day,
+                "previous_day": (day - dt.timedelta(days=1)).isoformat(),
+                "next_day": (day + dt.timedelta(days=1)).isoformat(),
+                "rows": facility_day(facility=facility, day=day),
+                "opts": self.model._meta,
+                "original": facility,
+            },
+        )
 
 
 class BookableHoursInline(admin.TabularInline):

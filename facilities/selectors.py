@@ -348,3 +348,65 @@ def booker_feed_bookings(*, user, now=None):
         .select_related("space", "space__facility")
         .order_by("starts_at")[:FEED_MAX_BOOKINGS]
     )
+
+
+@dataclass
+class SpaceDay:
+    """One space's row of the staff day view."""
+
+    space: Space
+    depth: int
+    bookings: list
+    shared: list  # bookings of a space it is part of, or of one of its parts, that hold it too
+    closures: list
+
+
+def facility_day(*, facility, day):
+    """The staff day view: each space of the facility (a whole hall before its halves) with its
+    bookings that day (booker, association, state), the bookings of related spaces that hold it
+    too, and the closures. Four queries, whatever the number of spaces and bookings."""
+    from facilities.models import Closure
+    from facilities.services import related_space_ids
+
+    start = _local_midnight(day)
+    end = _local_midnight(day + dt.timedelta(days=1))
+    spaces = list(Space.objects.filter(facility=facility).order_by("name"))
+    tree = {space.pk: space.parent_id for space in spaces}
+    by_pk = {space.pk: space for space in spaces}
+    for space in spaces:
+        space.parent = by_pk.get(space.parent_id)
+    bookings = list(
+        Booking.objects.active()
+        .filter(space__facility=facility, starts_at__lt=end, ends_at__gt=start)
+        .select_related("space", "booker", "association", "age_group")
+        .order_by("starts_at", "pk")
+    )
+    closures = list(
+        Closure.objects.filter(starts_at__lt=end, ends_at__gt=start)
+        .filter(Q(facility=facility) | Q(space__facility=facility))
+        .order_by("starts_at")
+    )
+    children = defaultdict(list)
+    for space in spaces:
+        children[space.parent_id].append(space)
+    ordered = []
+
+    def walk(parent_id, depth):
+        for space in children.get(parent_id, []):
+            ordered.append((space, depth))
+            walk(space.pk, depth + 1)
+
+    walk(None, 0)
+    rows = []
+    for space, depth in ordered:
+        related = related_space_ids(space, tree=tree)
+        rows.append(
+            SpaceDay(
+                space=space,
+                depth=depth,
+                bookings=[b for b in bookings if b.space_id == space.pk],
+                shared=[b for b in bookings if b.space_id != space.pk and b.space_id in related],
+                closures=[c for c in closures if c.facility_id == facility.pk or c.space_id in related],
+            )
+        )
+    return rows
