@@ -500,7 +500,7 @@ class BookingSeriesAdmin(DepartmentScoped, admin.ModelAdmin):
     list_display = ("allocation", "skipped_count", "cancelled_at")
     readonly_fields = ("allocation", "skipped_dates", "cancelled_at")
     fields = ("allocation", "skipped_dates", "cancelled_at")
-    actions = ["cancel_series"]
+    actions = ["cancel_series", "readd_skipped"]
 
     def get_queryset(self, request):
         queryset = (
@@ -522,6 +522,24 @@ class BookingSeriesAdmin(DepartmentScoped, admin.ModelAdmin):
     @admin.display(description=_("skipped dates and reasons"))
     def skipped_dates(self, obj):
         return format_html_join("", "<li>{}: {}</li>", ((s["date"], s["reason"]) for s in obj.skipped)) or "–"
+
+    @admin.action(description=_("Try the skipped dates of the selected series again"), permissions=["change"])
+    def readd_skipped(self, request, queryset):
+        import datetime as dt
+
+        for series in queryset:
+            added = 0
+            for entry in list(series.skipped):
+                try:
+                    services.series_date_readd(
+                        series=series, day=dt.date.fromisoformat(entry["date"]), user=request.user
+                    )
+                    added += 1
+                except ValidationError as exc:
+                    self.message_user(request, f"{series}: {' '.join(exc.messages)}", messages.WARNING)
+            if added:
+                message = ngettext("%(n)d date re-added.", "%(n)d dates re-added.", added) % {"n": added}
+                self.message_user(request, f"{series}: {message}", messages.SUCCESS)
 
     @admin.action(description=_("Cancel the selected series (every coming booking)"), permissions=["change"])
     def cancel_series(self, request, queryset):

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
@@ -912,6 +912,45 @@ def series_cancel(*, series, user, now=None):
     series.cancelled_at = now
     series.save(update_fields=["cancelled_at", "updated_at"])
     return cancelled
+
+
+NOT_SKIPPED = _("That date is not among the series' skipped dates.")
+STILL_NOT_FREE = _("%(date)s still cannot be booked: %(reason)s")
+
+
+@transaction.atomic
+def series_date_readd(*, series, day, user, now=None):
+    """Re-add a date the series skipped (it was closed or taken when the results were
+    published) once it has become free. Refused with the reason when it still cannot be booked;
+    on success the date leaves the skipped list and the applicant gets the booking with its .ics."""
+    from facilities.models import BookingSeries
+
+    now = now or timezone.now()
+    series = BookingSeries.objects.select_for_update().get(pk=series.pk)
+    if series.cancelled_at is not None:
+        raise ValidationError(SERIES_CANCELLED)
+    if day.isoformat() not in {entry["date"] for entry in series.skipped}:
+        raise ValidationError(NOT_SKIPPED)
+    allocation = (
+        type(series.allocation)
+        .objects.select_related("space", "space__facility", "application__association", "application__applicant")
+        .get(pk=series.allocation_id)
+    )
+    starts_at = timezone.make_aware(dt.datetime.combine(day, allocation.starts))
+    ends_at = timezone.make_aware(dt.datetime.combine(day, allocation.ends))
+    with transaction.atomic():  # a refused date leaves nothing behind
+        reason = _book_series_date(series=series, allocation=allocation, starts_at=starts_at, ends_at=ends_at, now=now)
+    if reason:
+        raise ValidationError(
+            STILL_NOT_FREE % {"date": formats.date_format(day, "SHORT_DATE_FORMAT"), "reason": reason}
+        )
+    series.skipped = [entry for entry in series.skipped if entry["date"] != day.isoformat()]
+    series.save(update_fields=["skipped", "updated_at"])
+    booking = Booking.objects.select_related("space", "space__facility", "booker").get(
+        series=series, starts_at=starts_at, state=Booking.State.CONFIRMED
+    )
+    _notify_booker(booking, "booking-confirmed")
+    return booking
 
 
 ROUND_NOT_OPEN = _("This round is not open for applications now.")
