@@ -194,3 +194,15 @@ def test_the_outbox_keeps_binary_attachments_as_base64_and_sends_them_unchanged(
     assert attachment_content(stored) == b"\x89PNG\x00\xff"
     with pytest.raises(ValueError):
         stored_attachment("big.bin", b"x" * (256 * 1024 + 1), "application/octet-stream")
+
+
+def test_the_outbox_retention_blanks_old_attachments_with_the_texts(room, outsider, tuesday, settings):
+    from portal.retention import run_retention
+
+    book(room, outsider, tuesday, 18, 20)
+    send_due()
+    days = settings.RETENTION_DAYS["OUTBOX_BODY"]
+    (result,) = run_retention(only=["portal.outbox_bodies"], now=timezone.now() + dt.timedelta(days=days + 1))
+    assert result.count == 1
+    row = Notification.objects.get(template="booking-confirmed")
+    assert row.attachments == [] and row.body_text == "" and row.to == outsider.email
