@@ -248,3 +248,27 @@ def test_a_closure_of_the_whole_facility_refuses_every_space(hall, half_a, room,
             book(space, outsider, tuesday, 18, 20)
         assert messages_of(excinfo) == [str(services.CLOSED)]
     assert book(room, outsider, tuesday, 19, 21).state == Booking.State.CONFIRMED
+
+
+def test_seasonal_bookable_hours_apply_only_within_their_season(outsider, tuesday, facility):
+    """The snapshot reads each window's season (dates) and times from the database."""
+    import datetime as dt
+
+    from tests.facilities.factories import BookableHoursFactory, SpaceFactory
+
+    gym = SpaceFactory(facility=facility, name="Kesäsali", slug="kesasali")
+    BookableHoursFactory(
+        space=gym,
+        weekday=tuesday.weekday(),
+        starts=dt.time(16, 30),
+        ends=dt.time(21),
+        valid_from=tuesday,
+        valid_until=tuesday + dt.timedelta(days=7),
+    )
+    assert book(gym, outsider, tuesday, (16, 30), (18, 30)).state == Booking.State.CONFIRMED
+    with pytest.raises(ValidationError) as excinfo:
+        book(gym, outsider, tuesday + dt.timedelta(days=14), 17, 19)  # after the season
+    assert messages_of(excinfo) == [str(services.OUTSIDE_HOURS)]
+    with pytest.raises(ValidationError) as excinfo:
+        book(gym, outsider, tuesday, 20, 22)  # past the window's end
+    assert messages_of(excinfo) == [str(services.OUTSIDE_HOURS)]
