@@ -10,6 +10,7 @@ from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -82,7 +83,7 @@ class FacilityClosureInline(admin.TabularInline):
 
 @admin.register(Facility)
 class FacilityAdmin(DepartmentScoped, admin.ModelAdmin):
-    list_display = ("name", "department", "service_area", "address", "is_public")
+    list_display = ("name", "department", "service_area", "address", "is_public", "day_link")
     list_filter = ("department", "service_area", "is_public", "step_free_access")
     search_fields = ("name", "address")
     prepopulated_fields = {"slug": ("name",)}
@@ -96,6 +97,56 @@ class FacilityAdmin(DepartmentScoped, admin.ModelAdmin):
         if db_field.name == "department":
             kwargs["queryset"] = staff_departments(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_urls(self):
+        from django.urls import path
+
+        day = path(
+            "<int:object_id>/day/",
+            self.admin_site.admin_view(self.day_view),
+            name="facilities_facility_day",
+        )
+        return [day, *super().get_urls()]
+
+    @admin.display(description=_("day view"))
+    def day_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:facilities_facility_day", args=[obj.pk]), _("Day view")
+        )
+
+    def day_view(self, request, object_id):
+        """All spaces of the facility on one day: bookings with their bookers, and closures.
+        Only the facility's department's staff (and superusers) reach it; others get a 404."""
+        import datetime as dt
+
+        from django.http import Http404
+        from django.utils import timezone
+
+        from facilities.selectors import facility_day
+
+        facility = self.get_queryset(request).filter(pk=object_id).first()
+        if facility is None or not self.has_view_permission(request, facility):
+            raise Http404("no such facility")
+        try:
+            day = dt.date.fromisoformat(request.GET.get("date", ""))
+        except ValueError:
+            day = timezone.localdate()
+        return TemplateResponse(
+            request,
+            "facilities/admin/facility_day.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("%(facility)s on %(day)s")
+                % {"facility": facility.name, "day": formats.date_format(day, "DATE_FORMAT")},
+                "facility": facility,
+                "day": day,
+                "previous_day": (day - dt.timedelta(days=1)).isoformat(),
+                "next_day": (day + dt.timedelta(days=1)).isoformat(),
+                "rows": facility_day(facility=facility, day=day),
+                "opts": self.model._meta,
+                "original": facility,
+            },
+        )
 
 
 class BookableHoursInline(admin.TabularInline):
@@ -209,6 +260,22 @@ class DeclineForm(forms.Form):
     )
 
 
+class MoveForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}))
+    ends = forms.TimeField(label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}))
+
+    def times(self):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        data = self.cleaned_data
+        starts_at = timezone.make_aware(dt.datetime.combine(data["date"], data["starts"]))
+        ends_day = data["date"] + dt.timedelta(days=1) if data["ends"] == dt.time(0) else data["date"]
+        return starts_at, timezone.make_aware(dt.datetime.combine(ends_day, data["ends"]))
+
+
 class WaitingFilter(admin.SimpleListFilter):
     title = _("approval queue")
     parameter_name = "queue"
@@ -230,7 +297,7 @@ class BookingAdmin(DepartmentScoped, SimpleHistoryAdmin):
     search_fields = ("space__name", "space__facility__name", "booker__email", "association__name", "purpose")
     date_hierarchy = "starts_at"
     list_select_related = ("space", "space__facility", "booker", "association")
-    actions = ["approve", "decline", "cancel"]
+    actions = ["approve", "decline", "cancel", "move"]
     readonly_fields = [f.name for f in Booking._meta.fields]
 
     def get_queryset(self, request):
@@ -286,6 +353,35 @@ class BookingAdmin(DepartmentScoped, SimpleHistoryAdmin):
             {
                 **self.admin_site.each_context(request),
                 "title": _("Decline bookings"),
+                "queryset": queryset,
+                "form": form,
+                "opts": self.model._meta,
+                "action": request.POST.get("action"),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=_("Move the selected booking to another time"), permissions=["change"])
+    def move(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose one booking to move."), messages.ERROR)
+            return None
+        form = MoveForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            starts_at, ends_at = form.times()
+            self._each(
+                request,
+                queryset,
+                lambda b: services.booking_move(booking=b, user=request.user, starts_at=starts_at, ends_at=ends_at),
+                lambda n: _("The booking is moved and the booker told."),
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "facilities/admin/move_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Move a booking"),
                 "queryset": queryset,
                 "form": form,
                 "opts": self.model._meta,
@@ -404,7 +500,7 @@ class BookingSeriesAdmin(DepartmentScoped, admin.ModelAdmin):
     list_display = ("allocation", "skipped_count", "cancelled_at")
     readonly_fields = ("allocation", "skipped_dates", "cancelled_at")
     fields = ("allocation", "skipped_dates", "cancelled_at")
-    actions = ["cancel_series"]
+    actions = ["cancel_series", "readd_skipped"]
 
     def get_queryset(self, request):
         queryset = (
@@ -426,6 +522,24 @@ class BookingSeriesAdmin(DepartmentScoped, admin.ModelAdmin):
     @admin.display(description=_("skipped dates and reasons"))
     def skipped_dates(self, obj):
         return format_html_join("", "<li>{}: {}</li>", ((s["date"], s["reason"]) for s in obj.skipped)) or "–"
+
+    @admin.action(description=_("Try the skipped dates of the selected series again"), permissions=["change"])
+    def readd_skipped(self, request, queryset):
+        import datetime as dt
+
+        for series in queryset:
+            added = 0
+            for entry in list(series.skipped):
+                try:
+                    services.series_date_readd(
+                        series=series, day=dt.date.fromisoformat(entry["date"]), user=request.user
+                    )
+                    added += 1
+                except ValidationError as exc:
+                    self.message_user(request, f"{series}: {' '.join(exc.messages)}", messages.WARNING)
+            if added:
+                message = ngettext("%(n)d date re-added.", "%(n)d dates re-added.", added) % {"n": added}
+                self.message_user(request, f"{series}: {message}", messages.SUCCESS)
 
     @admin.action(description=_("Cancel the selected series (every coming booking)"), permissions=["change"])
     def cancel_series(self, request, queryset):

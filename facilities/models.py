@@ -697,3 +697,30 @@ class Lease(Stamped):
 
     def __str__(self):
         return f"{self.space} – {self.tenant or _('offered')}"
+
+
+def new_feed_token():
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+class BookerFeed(models.Model):
+    """A booker's private calendar feed of their own bookings, addressed by an unguessable token
+    (a calendar app cannot sign in). Making a new link retires the old one."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="booking_feed"
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(_("created"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar feed of my bookings")
+        verbose_name_plural = _("calendar feeds of bookings")
+
+    def __str__(self):
+        return str(self.user)
+
+    def get_absolute_url(self):
+        return reverse("facilities:booker-ics", kwargs={"token": self.token})

@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 
-from facilities.models import Booking, Space
+from facilities.models import BookerFeed, Booking, Space
 
 
 def public_space(slug):
@@ -17,3 +17,8 @@ def own_booking(request, pk):
     return get_object_or_404(
         Booking.objects.select_related("space", "space__facility", "association"), pk=pk, booker=request.user
     )
+
+
+def feed_by_token(token):
+    """The private feed a token addresses; an unknown or retired token is a 404."""
+    return get_object_or_404(BookerFeed.objects.select_related("user"), token=token, user__is_active=True)

@@ -56,8 +56,26 @@ class UtilisationReport:
     total: Utilisation = field(default_factory=Utilisation)
 
 
-def _window_hours_between(windows, start: dt.date, end: dt.date) -> float:
-    """Hours of these bookable windows on the days start … end (exclusive)."""
+def _covered_hours(begin, finish, periods) -> float:
+    """Hours of [begin, finish) inside any of the (starts, ends) periods, each hour once."""
+    pieces = sorted((max(s, begin), min(e, finish)) for s, e in periods if s < finish and e > begin)
+    covered = dt.timedelta()
+    current = None
+    for piece_start, piece_end in pieces:
+        if current is None or piece_start > current[1]:
+            if current is not None:
+                covered += current[1] - current[0]
+            current = [piece_start, piece_end]
+        else:
+            current[1] = max(current[1], piece_end)
+    if current is not None:
+        covered += current[1] - current[0]
+    return covered / HOUR
+
+
+def _window_hours_between(windows, start: dt.date, end: dt.date, closures=()) -> float:
+    """Hours of these bookable windows on the days start … end (exclusive), less the hours
+    the ``closures`` ((starts_at, ends_at) pairs) cover: a closed hall is not bookable."""
     total = 0.0
     day = start
     while day < end:
@@ -66,6 +84,8 @@ def _window_hours_between(windows, start: dt.date, end: dt.date) -> float:
                 begin = dt.datetime.combine(day, window.starts)
                 finish = dt.datetime.combine(day, window.ends)
                 total += (finish - begin) / HOUR
+                if closures:
+                    total -= _covered_hours(timezone.make_aware(begin), timezone.make_aware(finish), closures)
         day += dt.timedelta(days=1)
     return total
 
@@ -76,9 +96,12 @@ def utilisation_report(*, start: dt.date, end: dt.date) -> UtilisationReport:
     A space is counted through its atomic spaces, so a booking of the whole hall counts its
     hours on each half, and the hall's bookable hours are each half's: the whole and its parts
     are never counted twice. A space is shared-use when it or a space it is part of is flagged.
-    Bookable hours are the space's own, or those of the nearest space it is part of. Only
-    confirmed bookings count as booked.
+    Bookable hours are the space's own, or those of the nearest space it is part of, less the
+    hours it is closed (a closure of the atom, of a space it is part of, or of the facility).
+    Only confirmed bookings count as booked.
     """
+    from facilities.models import Closure
+
     spaces = {
         space.pk: space
         for space in Space.objects.select_related("facility", "facility__service_area").only(
@@ -113,6 +136,22 @@ def utilisation_report(*, start: dt.date, end: dt.date) -> UtilisationReport:
         return []
 
     atoms = [space for space in spaces.values() if space.pk not in has_children and shared(space)]
+    closures_of_space, closures_of_facility = defaultdict(list), defaultdict(list)
+    for closure in Closure.objects.filter(starts_at__lt=_local_midnight(end), ends_at__gt=_local_midnight(start)):
+        period = (closure.starts_at, closure.ends_at)
+        if closure.space_id:
+            closures_of_space[closure.space_id].append(period)
+        else:
+            closures_of_facility[closure.facility_id].append(period)
+
+    def closures(atom):
+        periods = list(closures_of_facility.get(atom.facility_id, []))
+        space = atom
+        while space is not None:
+            periods.extend(closures_of_space.get(space.pk, []))
+            space = spaces.get(space.parent_id)
+        return periods
+
     duration = ExpressionWrapper(F("booking__ends_at") - F("booking__starts_at"), output_field=DurationField())
     booked = {
         row["space_id"]: row
@@ -133,7 +172,7 @@ def utilisation_report(*, start: dt.date, end: dt.date) -> UtilisationReport:
     for atom in sorted(atoms, key=lambda s: (s.facility.name, s.name)):
         row = booked.get(atom.pk, {})
         figures = Utilisation(
-            bookable_hours=_window_hours_between(windows(atom), start, end),
+            bookable_hours=_window_hours_between(windows(atom), start, end, closures(atom)),
             booked_hours=(row.get("booked") or dt.timedelta()) / HOUR,
             association_hours=(row.get("association") or dt.timedelta()) / HOUR,
         )
@@ -333,3 +372,80 @@ def in_kind_support(*, start: dt.date, end: dt.date, association=None) -> dict:
     if association is not None:
         rows = rows.filter(association=association)
     return {row["association__name"]: row["value"] for row in rows}
+
+
+FEED_DAYS_BACK = 30
+FEED_MAX_BOOKINGS = 1000
+
+
+def booker_feed_bookings(*, user, now=None):
+    """The user's bookings for their private feed: from a month back on, cancelled and declined
+    ones included (as cancelled events, so calendar apps drop them)."""
+    now = now or timezone.now()
+    return (
+        Booking.objects.filter(booker=user, ends_at__gte=now - dt.timedelta(days=FEED_DAYS_BACK))
+        .select_related("space", "space__facility")
+        .order_by("starts_at")[:FEED_MAX_BOOKINGS]
+    )
+
+
+@dataclass
+class SpaceDay:
+    """One space's row of the staff day view."""
+
+    space: Space
+    depth: int
+    bookings: list
+    shared: list  # bookings of a space it is part of, or of one of its parts, that hold it too
+    closures: list
+
+
+def facility_day(*, facility, day):
+    """The staff day view: each space of the facility (a whole hall before its halves) with its
+    bookings that day (booker, association, state), the bookings of related spaces that hold it
+    too, and the closures. Four queries, whatever the number of spaces and bookings."""
+    from facilities.models import Closure
+    from facilities.services import related_space_ids
+
+    start = _local_midnight(day)
+    end = _local_midnight(day + dt.timedelta(days=1))
+    spaces = list(Space.objects.filter(facility=facility).order_by("name"))
+    tree = {space.pk: space.parent_id for space in spaces}
+    by_pk = {space.pk: space for space in spaces}
+    for space in spaces:
+        space.parent = by_pk.get(space.parent_id)
+    bookings = list(
+        Booking.objects.active()
+        .filter(space__facility=facility, starts_at__lt=end, ends_at__gt=start)
+        .select_related("space", "booker", "association", "age_group")
+        .order_by("starts_at", "pk")
+    )
+    closures = list(
+        Closure.objects.filter(starts_at__lt=end, ends_at__gt=start)
+        .filter(Q(facility=facility) | Q(space__facility=facility))
+        .order_by("starts_at")
+    )
+    children = defaultdict(list)
+    for space in spaces:
+        children[space.parent_id].append(space)
+    ordered = []
+
+    def walk(parent_id, depth):
+        for space in children.get(parent_id, []):
+            ordered.append((space, depth))
+            walk(space.pk, depth + 1)
+
+    walk(None, 0)
+    rows = []
+    for space, depth in ordered:
+        related = related_space_ids(space, tree=tree)
+        rows.append(
+            SpaceDay(
+                space=space,
+                depth=depth,
+                bookings=[b for b in bookings if b.space_id == space.pk],
+                shared=[b for b in bookings if b.space_id != space.pk and b.space_id in related],
+                closures=[c for c in closures if c.facility_id == facility.pk or c.space_id in related],
+            )
+        )
+    return rows

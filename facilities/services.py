@@ -7,22 +7,25 @@ message; the exclusion constraint on ``Occupancy`` refuses whatever slips past.
 """
 
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
-from django.db.models import Q
-from django.utils import timezone
+from django.db.models import F, Q
+from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association
+from facilities.ical import booking_calendar
 from facilities.models import (
     OCCUPANCY_CONSTRAINT,
+    BookableHours,
     Booking,
     Closure,
     CustomerGroup,
@@ -31,7 +34,7 @@ from facilities.models import (
     Space,
 )
 from portal.links import absolute_url, absolute_url_of
-from portal.outbox import notify, site_language
+from portal.outbox import change_key, notify, site_language
 
 END_BEFORE_START = _("The booking must end after it starts.")
 TOO_SHORT = _("The booking is shorter than this space allows.")
@@ -201,7 +204,7 @@ def _fail(field, message):
     raise ValidationError({field: [message]})
 
 
-def _validate_times(*, space, starts_at, ends_at, now):
+def _validate_times(*, space, starts_at, ends_at, now, hours=None):
     if ends_at < starts_at:
         _fail("ends_at", END_BEFORE_START)
     length = ends_at - starts_at
@@ -218,16 +221,10 @@ def _validate_times(*, space, starts_at, ends_at, now):
     minutes = starts_local.hour * 60 + starts_local.minute
     if starts_local.second or starts_local.microsecond or minutes % space.start_interval_minutes:
         _fail("starts_at", BAD_START)
-    if not within_bookable_hours(bookable_hours(space), starts_local, ends_local):
+    if hours is None:
+        hours = bookable_hours(space)
+    if not within_bookable_hours(hours, starts_local, ends_local):
         _fail("starts_at", OUTSIDE_HOURS)
-
-
-def _check_closures(*, space, related_ids, starts_at, ends_at):
-    closed = Closure.objects.filter(starts_at__lt=ends_at, ends_at__gt=starts_at).filter(
-        Q(space_id__in=related_ids) | Q(facility_id=space.facility_id)
-    )
-    if closed.exists():
-        _fail("starts_at", CLOSED)
 
 
 def occupied_range(*, starts_at, ends_at, buffer_minutes):
@@ -245,48 +242,199 @@ def _is_overlap_violation(exc):
 
 
 # --- Booking ---------------------------------------------------------------------------------
-@transaction.atomic
+@dataclass
+class FacilitySnapshot:
+    """What a booking attempt needs to know about the space's facility, read in one query.
+
+    ``spaces`` are the facility's spaces as unsaved ``Space`` objects carrying only the booking
+    rules (``space`` is the one asked for); ``hours`` the bookable hours per space id;
+    ``closed`` the ids of spaces closed at the booking's time (all of them when the whole
+    building is); ``taken`` the ids of atomic spaces already occupied then, by the buffer the
+    query was asked for (``taken_buffer_minutes``).
+    """
+
+    space: Space
+    spaces: dict
+    tree: dict
+    hours: dict
+    closed: set
+    taken: set
+    taken_buffer_minutes: int
+
+    def bookable_hours(self, space):
+        """The space's own bookable hours, or those of the nearest space it is part of."""
+        current = space
+        while current is not None:
+            if self.hours.get(current.pk):
+                return self.hours[current.pk]
+            current = self.spaces.get(current.parent_id)
+        return []
+
+
+_RULE_FIELDS = (
+    "id",
+    "parent_id",
+    "is_bookable",
+    "capacity",
+    "min_minutes",
+    "max_minutes",
+    "start_interval_minutes",
+    "horizon_days",
+    "buffer_minutes",
+)
+# Raw SQL on purpose: the booking attempt is the hottest path of the app, and compiling the
+# same ORM query (three correlated subqueries) cost more than running it.
+_SNAPSHOT_SQL = """
+SELECT s.id, s.parent_id, s.is_bookable, s.capacity, s.min_minutes, s.max_minutes,
+    s.start_interval_minutes, s.horizon_days, s.buffer_minutes,
+    (SELECT json_agg(json_build_array(h.weekday, h.starts, h.ends, h.valid_from, h.valid_until))
+       FROM facilities_bookablehours h WHERE h.space_id = s.id),
+    EXISTS (SELECT 1 FROM facilities_closure c
+             WHERE (c.space_id = s.id OR c.facility_id = s.facility_id)
+               AND c.starts_at < %(ends)s AND c.ends_at > %(starts)s),
+    EXISTS (SELECT 1 FROM facilities_occupancy o
+             WHERE o.space_id = s.id AND o.active AND o.during && tstzrange(%(starts)s, %(until)s, '[)'))
+FROM facilities_space s
+WHERE s.facility_id = (SELECT facility_id FROM facilities_space WHERE id = %(space)s)
+"""
+
+
+def _hours_from_json(space_id, rows):
+    if isinstance(rows, str):
+        rows = json.loads(rows)
+
+    def day(value):
+        return dt.date.fromisoformat(value) if value else None
+
+    return [
+        BookableHours(
+            space_id=space_id,
+            weekday=weekday,
+            starts=dt.time.fromisoformat(starts),
+            ends=dt.time.fromisoformat(ends),
+            valid_from=day(valid_from),
+            valid_until=day(valid_until),
+        )
+        for weekday, starts, ends, valid_from, valid_until in rows or []
+    ]
+
+
+def facility_snapshot(*, space_id, starts_at, ends_at, buffer_minutes) -> FacilitySnapshot:
+    """Every space of the facility of ``space_id`` with its rules, bookable hours, closures and
+    occupancies at the time, in one query (a facility has a handful of spaces).
+
+    Read without locks: enough to refuse a bad or taken time with a clear message before any
+    transaction is opened (most attempts on a popular time). The booking itself is decided by
+    the locked check and, last, by the exclusion constraint.
+    """
+    params = {
+        "space": space_id,
+        "starts": starts_at,
+        "ends": ends_at,
+        "until": ends_at + dt.timedelta(minutes=buffer_minutes),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_SNAPSHOT_SQL, params)
+        rows = cursor.fetchall()
+    spaces, hours, closed, taken = {}, {}, set(), set()
+    width = len(_RULE_FIELDS)
+    for row in rows:
+        space = Space(**dict(zip(_RULE_FIELDS, row[:width], strict=True)))
+        spaces[space.pk] = space
+        hours[space.pk] = _hours_from_json(space.pk, row[width])
+        if row[width + 1]:
+            closed.add(space.pk)
+        if row[width + 2]:
+            taken.add(space.pk)
+    if space_id not in spaces:
+        raise Space.DoesNotExist(space_id)
+    return FacilitySnapshot(
+        space=spaces[space_id],
+        spaces=spaces,
+        tree={pk: space.parent_id for pk, space in spaces.items()},
+        hours=hours,
+        closed=closed,
+        taken=taken,
+        taken_buffer_minutes=buffer_minutes,
+    )
+
+
+def taken_before_locking(snapshot, atoms, during) -> bool:
+    """The unlocked friendly check: whether the snapshot saw any of the atoms occupied."""
+    if snapshot.taken_buffer_minutes != snapshot.space.buffer_minutes:
+        return overlaps(atoms, during)  # the space's buffer changed since the caller loaded it
+    return bool(snapshot.taken.intersection(atoms))
+
+
+def _validate_request(*, purpose, attendees, starts_at, ends_at):
+    """What needs no database: checked before anything is read."""
+    if not purpose:
+        _fail("purpose", PURPOSE_REQUIRED)
+    if not attendees or attendees < 1:
+        _fail("attendees", NO_ATTENDEES)
+    if ends_at < starts_at:
+        _fail("ends_at", END_BEFORE_START)
+
+
 def booking_create(
     *, space, booker, association, starts_at, ends_at, purpose, age_group=None, attendees, now=None
 ) -> Booking:
     """Book a space for an association the booker represents, or for the booker themselves.
 
-    Validates the space's rules, locks the atomic spaces it covers (in id order, so two
-    bookings never wait for each other in a circle), checks for overlaps, then writes the
-    booking and one occupancy row per atom. Price and terms are frozen on the booking.
+    Three guards, cheapest first. Before any transaction: the request itself, then one
+    unlocked query (``facility_snapshot``) for the space's rules, hours, closures and whether
+    the time is already taken — most refusals under contention end here, after one query.
+    Then, in the transaction, the atomic spaces it covers are locked (in id order, so two
+    bookings never wait for each other in a circle) and checked again; last, the exclusion
+    constraint refuses whatever slipped past. Price and terms are frozen on the booking.
     """
     now = now or timezone.now()
-    space = Space.objects.select_related("facility", "facility__department", "parent").get(pk=space.pk)
-    if not space.is_bookable:
-        _fail("space", NOT_BOOKABLE)
     purpose = (purpose or "").strip()
-    if not purpose:
-        _fail("purpose", PURPOSE_REQUIRED)
-    if not attendees or attendees < 1:
-        _fail("attendees", NO_ATTENDEES)
-    if attendees > space.capacity:
+    _validate_request(purpose=purpose, attendees=attendees, starts_at=starts_at, ends_at=ends_at)
+    snapshot = facility_snapshot(
+        space_id=space.pk, starts_at=starts_at, ends_at=ends_at, buffer_minutes=space.buffer_minutes
+    )
+    rules = snapshot.space  # the space's rules as they are now, not as the caller loaded them
+    if not rules.is_bookable:
+        _fail("space", NOT_BOOKABLE)
+    if attendees > rules.capacity:
         _fail("attendees", OVER_CAPACITY)
     if association is not None and not Association.objects.represented_by(booker).filter(pk=association.pk).exists():
         _fail("association", NOT_REPRESENTATIVE)
-    _validate_times(space=space, starts_at=starts_at, ends_at=ends_at, now=now)
-    tree = _facility_tree(space)
-    _check_closures(space=space, related_ids=related_space_ids(space, tree=tree), starts_at=starts_at, ends_at=ends_at)
-
-    atoms = atomic_space_ids(space, tree=tree)
-    during = occupied_range(starts_at=starts_at, ends_at=ends_at, buffer_minutes=space.buffer_minutes)
-    # A time already taken is refused before waiting for any lock (most attempts under contention).
-    if overlaps(atoms, during):
+    _validate_times(space=rules, starts_at=starts_at, ends_at=ends_at, now=now, hours=snapshot.bookable_hours(rules))
+    if snapshot.closed & related_space_ids(rules, tree=snapshot.tree):
+        _fail("starts_at", CLOSED)
+    atoms = atomic_space_ids(rules, tree=snapshot.tree)
+    during = occupied_range(starts_at=starts_at, ends_at=ends_at, buffer_minutes=rules.buffer_minutes)
+    # A time already taken is refused before any transaction or lock.
+    if taken_before_locking(snapshot, atoms, during):
         _fail("starts_at", TAKEN)
-    # Lock the atoms in a stable order: a whole-hall booking and a half booking queue here;
-    # then look again, as the one before us in the queue may have just taken the time.
-    list(Space.objects.select_for_update().filter(pk__in=atoms).order_by("pk").values_list("pk", flat=True))
-    if overlaps(atoms, during):
-        _fail("starts_at", TAKEN)
+    with transaction.atomic():
+        # Lock the atoms in a stable order: a whole-hall booking and a half booking queue here;
+        # then look again, as the one before us in the queue may have just taken the time.
+        list(Space.objects.select_for_update().filter(pk__in=atoms).order_by("pk").values_list("pk", flat=True))
+        if overlaps(atoms, during):
+            _fail("starts_at", TAKEN)
+        return _booking_write(
+            space=Space.objects.select_related("facility", "facility__department").get(pk=rules.pk),
+            booker=booker,
+            association=association,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            purpose=purpose,
+            age_group=age_group,
+            attendees=attendees,
+            atoms=atoms,
+            during=during,
+        )
 
+
+def _booking_write(*, space, booker, association, starts_at, ends_at, purpose, age_group, attendees, atoms, during):
     customer_group = customer_group_for(association)
-    quote = price_quote(space=space, customer_group=customer_group, starts_at=starts_at, ends_at=ends_at)
+    rules = list(space.prices.all())
+    quote = price_quote(space=space, customer_group=customer_group, starts_at=starts_at, ends_at=ends_at, rules=rules)
     list_price = price_quote(
-        space=space, customer_group=CustomerGroup.COMMERCIAL, starts_at=starts_at, ends_at=ends_at
+        space=space, customer_group=CustomerGroup.COMMERCIAL, starts_at=starts_at, ends_at=ends_at, rules=rules
     ).total
     booking = Booking(
         space=space,
@@ -319,7 +467,15 @@ def booking_create(
     return booking
 
 
-def _notify_booker(booking, template, *, extra=None):
+def _booking_attachment(booking):
+    """The booking's .ics, to travel with every e-mail about it. The history count is its
+    SEQUENCE: each change numbers higher, so calendar apps replace the event they have."""
+    url = absolute_url("facilities:booking-list", language=site_language())
+    sequence = max(booking.history.count() - 1, 0)
+    return (f"booking-{booking.pk}.ics", booking_calendar(booking, url=url, sequence=sequence), "text/calendar")
+
+
+def _notify_booker(booking, template, *, extra=None, key=None):
     context = {
         "booking": booking,
         "space": booking.space,
@@ -329,12 +485,13 @@ def _notify_booker(booking, template, *, extra=None):
         "space_url": absolute_url_of(booking.space, language=site_language()),
         **(extra or {}),
     }
-    notify(
-        key=f"booking-{booking.pk}-{template}",
+    return notify(
+        key=key or f"booking-{booking.pk}-{template}",
         to=booking.booker.email,
         template=template,
         context=context,
         language=site_language(),
+        attachments=[_booking_attachment(booking)],
     )
 
 
@@ -399,9 +556,86 @@ def booking_cancel(*, booking, user, now=None, by_staff=False) -> Booking:
     booking._history_user = user
     booking.save(update_fields=["state", "cancelled_at", "updated_at"])
     booking.occupancies.update(active=False)
-    _notify_booker(booking, "booking-cancelled")
+    _notify_booker(booking, "booking-cancelled", extra={"by_staff": by_staff and booking.booker_id != user.pk})
     _notify_watchers(booking)
     return booking
+
+
+NOT_MOVED = _("The new time is the same as the booked one.")
+
+
+@transaction.atomic
+def booking_move(*, booking, user, starts_at, ends_at, now=None) -> Booking:
+    """Staff move a booking to another time of the same space (a clash with the school's use,
+    a closure). The space's rules apply as to a new booking; the booking's own time is not in
+    its way. Price and terms stay as agreed. The booker is told, with the changed .ics, and
+    anyone watching the old time hears it is free."""
+    now = now or timezone.now()
+    if ends_at < starts_at:
+        _fail("ends_at", END_BEFORE_START)
+    booking = _lock_booking(booking)
+    if not booking.is_active:
+        raise ValidationError(NOT_ACTIVE)
+    if (starts_at, ends_at) == (booking.starts_at, booking.ends_at):
+        raise ValidationError(NOT_MOVED)
+    space = booking.space
+    snapshot = facility_snapshot(space_id=space.pk, starts_at=starts_at, ends_at=ends_at, buffer_minutes=0)
+    rules = snapshot.space
+    _validate_times(space=rules, starts_at=starts_at, ends_at=ends_at, now=now, hours=snapshot.bookable_hours(rules))
+    if snapshot.closed & related_space_ids(rules, tree=snapshot.tree):
+        _fail("starts_at", CLOSED)
+    atoms = atomic_space_ids(rules, tree=snapshot.tree)
+    during = occupied_range(starts_at=starts_at, ends_at=ends_at, buffer_minutes=rules.buffer_minutes)
+    list(Space.objects.select_for_update().filter(pk__in=atoms).order_by("pk").values_list("pk", flat=True))
+    others = Occupancy.objects.filter(space_id__in=atoms, active=True, during__overlap=during).exclude(booking=booking)
+    if others.exists():
+        _fail("starts_at", TAKEN)
+    previous = {"previous_starts_at": booking.starts_at, "previous_ends_at": booking.ends_at}
+    booking.starts_at, booking.ends_at = starts_at, ends_at
+    booking._history_user = user
+    booking.save(update_fields=["starts_at", "ends_at", "updated_at"])
+    try:
+        with transaction.atomic():
+            booking.occupancies.all().delete()
+            Occupancy.objects.bulk_create(
+                [Occupancy(booking=booking, space_id=atom, during=during, active=True) for atom in atoms]
+            )
+    except IntegrityError as exc:
+        if _is_overlap_violation(exc):
+            _fail("starts_at", TAKEN)
+        raise
+    _notify_booker(booking, "booking-moved", extra=previous, key=change_key(booking, f"booking-{booking.pk}-moved"))
+    _notify_watchers(
+        booking, freed_starts_at=previous["previous_starts_at"], freed_ends_at=previous["previous_ends_at"]
+    )
+    return booking
+
+
+REMINDER_BEFORE = dt.timedelta(hours=24)
+
+
+def booking_reminders_send(*, now=None) -> int:
+    """E-mail each booker a day before a confirmed booking, with its .ics; returns how many.
+
+    Run hourly by beat (``facilities.tasks.send_booking_reminders``). One reminder per booking
+    and booked time (the outbox key names the start), however often it runs; a moved booking
+    is reminded of its new time. Not for bookings made within the day (the confirmation has
+    just come) nor for the weekly bookings of a series (the season's allocation e-mail covers them).
+    """
+    now = now or timezone.now()
+    bookings = Booking.objects.filter(
+        state=Booking.State.CONFIRMED,
+        series__isnull=True,
+        starts_at__gt=now,
+        starts_at__lte=now + REMINDER_BEFORE,
+        created_at__lte=F("starts_at") - REMINDER_BEFORE,
+    ).select_related("space", "space__facility", "booker")
+    sent = 0
+    for booking in bookings:
+        key = f"booking-{booking.pk}-reminder:{timezone.localtime(booking.starts_at):%Y-%m-%dT%H:%M}"
+        with transaction.atomic():
+            sent += _notify_booker(booking, "booking-reminder", key=key) is not None
+    return sent
 
 
 # --- Seasonal rounds (vuorojako) ----------------------------------------------------------------
@@ -680,6 +914,45 @@ def series_cancel(*, series, user, now=None):
     return cancelled
 
 
+NOT_SKIPPED = _("That date is not among the series' skipped dates.")
+STILL_NOT_FREE = _("%(date)s still cannot be booked: %(reason)s")
+
+
+@transaction.atomic
+def series_date_readd(*, series, day, user, now=None):
+    """Re-add a date the series skipped (it was closed or taken when the results were
+    published) once it has become free. Refused with the reason when it still cannot be booked;
+    on success the date leaves the skipped list and the applicant gets the booking with its .ics."""
+    from facilities.models import BookingSeries
+
+    now = now or timezone.now()
+    series = BookingSeries.objects.select_for_update().get(pk=series.pk)
+    if series.cancelled_at is not None:
+        raise ValidationError(SERIES_CANCELLED)
+    if day.isoformat() not in {entry["date"] for entry in series.skipped}:
+        raise ValidationError(NOT_SKIPPED)
+    allocation = (
+        type(series.allocation)
+        .objects.select_related("space", "space__facility", "application__association", "application__applicant")
+        .get(pk=series.allocation_id)
+    )
+    starts_at = timezone.make_aware(dt.datetime.combine(day, allocation.starts))
+    ends_at = timezone.make_aware(dt.datetime.combine(day, allocation.ends))
+    with transaction.atomic():  # a refused date leaves nothing behind
+        reason = _book_series_date(series=series, allocation=allocation, starts_at=starts_at, ends_at=ends_at, now=now)
+    if reason:
+        raise ValidationError(
+            STILL_NOT_FREE % {"date": formats.date_format(day, "SHORT_DATE_FORMAT"), "reason": reason}
+        )
+    series.skipped = [entry for entry in series.skipped if entry["date"] != day.isoformat()]
+    series.save(update_fields=["skipped", "updated_at"])
+    booking = Booking.objects.select_related("space", "space__facility", "booker").get(
+        series=series, starts_at=starts_at, state=Booking.State.CONFIRMED
+    )
+    _notify_booker(booking, "booking-confirmed")
+    return booking
+
+
 ROUND_NOT_OPEN = _("This round is not open for applications now.")
 NO_SLOTS = _("Give at least one weekly slot you could use.")
 
@@ -756,11 +1029,13 @@ def slot_watch_create(*, user, space, starts_at, ends_at, now=None):
     return watch
 
 
-def _notify_watchers(booking):
-    """After a booking frees its time: e-mail everyone watching a now wholly free time that
-    shares an atomic space with it. Each watch is told once."""
+def _notify_watchers(booking, *, freed_starts_at=None, freed_ends_at=None):
+    """After a booking frees its time (or, moved, its old time ``freed_*``): e-mail everyone
+    watching a now wholly free time that shares an atomic space with it. Each watch is told once."""
     from facilities.models import SlotWatch
 
+    freed_starts_at = freed_starts_at or booking.starts_at
+    freed_ends_at = freed_ends_at or booking.ends_at
     space = booking.space
     tree = _facility_tree(space)
     watches = (
@@ -768,8 +1043,8 @@ def _notify_watchers(booking):
         .filter(
             space_id__in=related_space_ids(space, tree=tree),
             notified_at__isnull=True,
-            starts_at__lt=booking.ends_at,
-            ends_at__gt=booking.starts_at,
+            starts_at__lt=freed_ends_at,
+            ends_at__gt=freed_starts_at,
             starts_at__gt=timezone.now(),
         )
         .select_related("space", "space__facility", "user")
@@ -819,3 +1094,17 @@ def feedback_give(*, booking, user, rating, text="", now=None):
     if BookingFeedback.objects.filter(booking=booking).exists():
         raise ValidationError(FEEDBACK_GIVEN)
     return BookingFeedback.objects.create(booking=booking, rating=rating, text=(text or "").strip()[:4000])
+
+
+# --- The booker's own calendar feed --------------------------------------------------------------
+@transaction.atomic
+def booker_feed_renew(*, user):
+    """Make (or remake) the user's private feed link: a new token, so a link shared by mistake
+    stops working."""
+    from facilities.models import BookerFeed, new_feed_token
+
+    feed, created = BookerFeed.objects.select_for_update().get_or_create(user=user)
+    if not created:
+        feed.token = new_feed_token()
+        feed.save(update_fields=["token", "created_at"])
+    return feed

@@ -19,9 +19,9 @@ from associations.acting import acting_association
 from associations.models import Association
 from facilities import selectors, services
 from facilities.forms import BookingForm, CatalogueFilterForm, SeasonApplicationForm
-from facilities.ical import booking_calendar, space_calendar
+from facilities.ical import booker_calendar, booking_calendar, space_calendar
 from facilities.models import Booking, SeasonAllocation, SeasonApplication, SeasonRound
-from facilities.permissions import own_booking, public_space
+from facilities.permissions import feed_by_token, own_booking, public_space
 from portal.permissions import acts_as_staff, acts_as_superuser
 
 PAGE_SIZE = 20
@@ -189,9 +189,40 @@ def booking_list(request):
             "upcoming": upcoming,
             "past": past,
             "applications": applications,
+            "feed_url": _feed_url(request),
             "breadcrumbs": [(_("Facilities"), reverse("facilities:facility-list")), (_("My bookings"), "")],
         },
     )
+
+
+def _feed_url(request):
+    from facilities.models import BookerFeed
+
+    feed = BookerFeed.objects.filter(user=request.user).first()
+    return request.build_absolute_uri(feed.get_absolute_url()) if feed else ""
+
+
+@login_required
+@require_POST
+def booker_feed_renew(request):
+    """Make the private calendar link of my bookings, or a new one that retires the old."""
+    services.booker_feed_renew(user=request.user)
+    messages.success(request, _("Your calendar link is ready. Links made before it no longer work."))
+    return redirect(f"{reverse('facilities:booking-list')}#calendar-link")
+
+
+@require_GET
+def booker_ics(request, token):
+    """My bookings as a calendar feed for a calendar app, which cannot sign in: the token is the key."""
+    feed = feed_by_token(token)
+    url = request.build_absolute_uri(reverse("facilities:booking-list"))
+    body = booker_calendar(feed.user, selectors.booker_feed_bookings(user=feed.user), url=url)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="my-bookings.ics"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @login_required

@@ -12,7 +12,8 @@ the merged calendar) and never writes iCalendar itself.
 - The item's page is in ``URL`` and, for clients that hide URL, at the end of ``DESCRIPTION``.
 - Optional ``extra`` keys: ``link`` (a further link, listed in the description), ``organizer``
   (name), ``organizer_email`` (ORGANIZER), ``last_modified`` (LAST-MODIFIED), ``status``
-  (STATUS: CONFIRMED, TENTATIVE or CANCELLED).
+  (STATUS: CONFIRMED, TENTATIVE or CANCELLED), ``sequence`` (SEQUENCE: a higher number tells a
+  calendar app that an event it has was changed).
 """
 
 import datetime as dt
@@ -78,6 +79,8 @@ def _event(item, *, now, absolute_url, category):
         event.add("organizer", f"mailto:{item.extra['organizer_email']}", parameters={"cn": organizer})
     if item.extra.get("status"):
         event.add("status", item.extra["status"])
+    if item.extra.get("sequence") is not None:
+        event.add("sequence", item.extra["sequence"])
     label = category(item) if category else None
     if label:
         event.add("categories", [str(label)])

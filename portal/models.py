@@ -238,6 +238,12 @@ class Notification(models.Model):
     body_text = models.TextField(_("text body"))
     body_html = models.TextField(_("HTML body"), blank=True)
     headers = models.JSONField(_("extra headers"), default=dict, blank=True)
+    attachments = models.JSONField(
+        _("attachments"),
+        default=list,
+        blank=True,
+        help_text=_("Small files sent with the message: filename, MIME type and content (text or base64)."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     send_after = models.DateTimeField(_("send after"), default=timezone.now, db_index=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)

@@ -5,8 +5,12 @@ sends due rows (on commit, and every minute from beat), so a row written while R
 is down simply waits. Keys are unique: the same key twice is one e-mail. A key says what
 happened and to whom, never when: ``f"association-{pk}-approved:{email}"``, or for something
 that can happen again, ``change_key(obj, "event-7-approved")`` (the change's history record).
+
+A message may carry small attachments (an ``.ics`` of a booking): they are stored on the row
+with the text, so the row still holds exactly what will be sent, and a repeat key adds nothing.
 """
 
+import base64
 import logging
 import smtplib
 import socket
@@ -27,6 +31,8 @@ MAX_ATTEMPTS = 8
 # Errors worth trying again later; anything else is the message's own fault: it is marked failed
 # at once (logged with its traceback) and the rest of the batch goes on.
 RETRYABLE_ERRORS = (smtplib.SMTPException, socket.error, TimeoutError, ConnectionError)
+# An outbox row is a database row, not a file store: attachments are for small generated files.
+MAX_ATTACHMENT_BYTES = 256 * 1024
 
 
 def site_language() -> str:
@@ -62,11 +68,34 @@ def render_email(*, template, context, language):
     return subject, text, html
 
 
-def notify(*, key, to, template, context=None, language=None, send_after=None, headers=None):
+def stored_attachment(filename, content, mimetype) -> dict:
+    """One attachment as the outbox stores it: text as text (readable in the admin), else base64."""
+    if isinstance(content, str):
+        content = content.encode()
+    if len(content) > MAX_ATTACHMENT_BYTES:
+        raise ValueError(f"Attachment {filename} is {len(content)} bytes; the outbox takes {MAX_ATTACHMENT_BYTES}.")
+    if mimetype.startswith("text/"):
+        try:
+            return {"filename": filename, "mimetype": mimetype, "content": content.decode()}
+        except UnicodeDecodeError:
+            pass
+    return {"filename": filename, "mimetype": mimetype, "content_base64": base64.b64encode(content).decode("ascii")}
+
+
+def attachment_content(stored) -> bytes:
+    """The bytes of an attachment stored by ``stored_attachment``."""
+    if "content_base64" in stored:
+        return base64.b64decode(stored["content_base64"])
+    return stored["content"].encode()
+
+
+def notify(*, key, to, template, context=None, language=None, send_after=None, headers=None, attachments=None):
     """Queue an e-mail in the caller's transaction. Returns the row, or None for a repeat key.
 
     ``language`` is the recipient's; it defaults to the active language. The message is
     rendered now, in that language, so the row holds exactly what will be sent.
+    ``attachments`` are ``(filename, content, mimetype)`` triples of small files (content as
+    bytes or text), stored on the row with the message.
     """
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     subject, text, html = render_email(template=template, context=context or {}, language=language)
@@ -80,6 +109,7 @@ def notify(*, key, to, template, context=None, language=None, send_after=None, h
         body_text=text,
         body_html=html,
         headers=headers or {},
+        attachments=[stored_attachment(*attachment) for attachment in attachments or []],
         send_after=send_after or now,
         next_attempt_at=send_after or now,
     )
@@ -173,6 +203,8 @@ def _send_one(row, connection):
         )
         if row.body_html:
             message.attach_alternative(row.body_html, "text/html")
+        for attachment in row.attachments or []:
+            message.attach(attachment["filename"], attachment_content(attachment), attachment["mimetype"])
         message.send()
     except RETRYABLE_ERRORS as exc:
         row.attempts += 1

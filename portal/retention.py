@@ -121,9 +121,9 @@ def blank_old_outbox_bodies(*, cutoff, dry_run):
     from portal.models import Notification
 
     rows = Notification.objects.filter(
-        Q(sent_at__lt=cutoff) | Q(failed_at__lt=cutoff), ~Q(body_text="", body_html="", headers={})
+        Q(sent_at__lt=cutoff) | Q(failed_at__lt=cutoff), ~Q(body_text="", body_html="", headers={}, attachments=[])
     )
     count = rows.count()
     if not dry_run:
-        rows.update(body_text="", body_html="", headers={})
+        rows.update(body_text="", body_html="", headers={}, attachments=[])
     return count

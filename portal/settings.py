@@ -200,6 +200,8 @@ CELERY_BEAT_SCHEDULE = {
     "associations-hearings-close-due": {"task": "associations.hearings.tasks.hearings_close_due", "schedule": 300.0},
     # grants: drafters 14 and 3 days before a call closes; reports due and overdue (idempotent).
     "grants-reminders": {"task": "grants.tasks.send_reminders", "schedule": 6 * 60 * 60.0},
+    # facilities: the day-before reminder of a booking, with its .ics (idempotent by outbox key).
+    "facilities-booking-reminders": {"task": "facilities.tasks.send_booking_reminders", "schedule": 60 * 60.0},
     # programme: move the page-view counters (Redis) into the database.
     "programme-visits-flush": {"task": "portal.programme.tasks.programme_visits_flush", "schedule": 60 * 60.0},
 }

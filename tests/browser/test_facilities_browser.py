@@ -112,6 +112,9 @@ def test_find_a_gym_free_on_tuesday_book_it_staff_approve_and_the_slot_shows_tak
     ics = page.request.get(re.sub(r"^https?://[^/]+", page.base, link))
     assert ics.ok and ics.headers["content-type"].startswith("text/calendar")
     assert "Salibandyharjoitus" in ics.text()
+    # … and the e-mail itself carries the booking as an attached calendar file.
+    (attachment,) = mail.attachments
+    assert attachment["mimetype"] == "text/calendar" and "Salibandyharjoitus" in attachment["content"]
 
     # 5. The slot shows taken on the week view, and the gym is no longer free on Tuesday 18–20.
     page.goto(f"{page.base}/en/facilities/spaces/liikuntasali/?week={tuesday.isoformat()}")
@@ -138,6 +141,11 @@ def test_the_facilities_pages_pass_axe_on_phone_and_desktop(browser, live_server
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.goto(f"{page.base}/en/facilities/bookings/")
     assert_accessible(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Make a calendar link").click()
+    assert page.get_by_label("Calendar link").input_value().endswith("/bookings.ics")
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def sign_in_staff(browser, base, department):

@@ -8,7 +8,7 @@ from facilities.models import Booking
 from portal.models import Notification
 from tests.conftest import make_staff
 from tests.facilities.conftest import at
-from tests.facilities.factories import FacilityFactory, SpaceFactory
+from tests.facilities.factories import FacilityFactory, SpaceFactory, every_day
 
 pytestmark = pytest.mark.django_db
 
@@ -181,3 +181,138 @@ def test_seasonal_rounds_show_on_the_annual_clocks_calendar(department):
             timezone.localdate(), timezone.localdate() + dt.timedelta(days=30), sources=["facilities.season_rounds"]
         )
         assert [item.title for item in items] == ["Applications for weekly slots: Kevätkausi"]
+
+
+# --- The day view of a facility ----------------------------------------------------------------
+def day_url(facility, day):
+    return f"/admin/facilities/facility/{facility.pk}/day/?date={day.isoformat()}"
+
+
+@pytest.fixture
+def busy_day(hall, half_a, half_b, room, association, association_member, outsider, tuesday):
+    from facilities.models import Closure
+
+    services.booking_create(
+        space=hall,
+        booker=association_member,
+        association=association,
+        starts_at=at(tuesday, 17),
+        ends_at=at(tuesday, 19),
+        purpose="Salibandy",
+        attendees=20,
+    )
+    services.booking_create(
+        space=room,
+        booker=outsider,
+        association=None,
+        starts_at=at(tuesday, 10),
+        ends_at=at(tuesday, 11),
+        purpose="Kerhokokous",
+        attendees=5,
+    )
+    Closure.objects.create(space=half_b, starts_at=at(tuesday, 20), ends_at=at(tuesday, 22), reason="Lattian vahaus")
+    return tuesday
+
+
+def test_the_day_view_shows_every_space_with_its_bookers_and_closures(
+    client_for, facility_staff, facility, busy_day, django_assert_max_num_queries
+):
+    client = client_for(facility_staff)
+    with django_assert_max_num_queries(25):
+        response = client.get(day_url(facility, busy_day))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for text in ("Liikuntasali", "Salin A-puoli", "Kokoushuone", "Salibandy", "Kerhokokous", "Porin Karhut ry"):
+        assert text in page
+    assert "member@karhut.example" in page and "outsider@example.org" in page
+    assert "Lattian vahaus" in page
+    assert "17:00" in page and "19:00" in page
+    rows = {row.space.name: row for row in response.context["rows"]}
+    assert [b.purpose for b in rows["Salin A-puoli"].shared] == ["Salibandy"]  # the whole hall holds the half
+    assert [c.reason for c in rows["Liikuntasali"].closures] == ["Lattian vahaus"]  # a closed half closes the whole
+    assert rows["Salin A-puoli"].closures == []
+
+
+def test_the_day_view_of_another_day_is_empty(client_for, facility_staff, facility, busy_day):
+    import datetime as dt
+
+    response = client_for(facility_staff).get(day_url(facility, busy_day + dt.timedelta(days=1)))
+    assert response.status_code == 200 and "Salibandy" not in response.content.decode()
+
+
+def test_the_day_view_keeps_its_query_count_with_more_spaces_and_bookings(
+    client_for, facility_staff, facility, busy_day, outsider
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(facility_staff)
+    with CaptureQueriesContext(connection) as before:
+        client.get(day_url(facility, busy_day))
+    for n in range(5):
+        space = SpaceFactory(facility=facility, name=f"Luokka {n}")
+        every_day(space)
+        services.booking_create(
+            space=space,
+            booker=outsider,
+            association=None,
+            starts_at=at(busy_day, 12),
+            ends_at=at(busy_day, 13),
+            purpose=f"Tunti {n}",
+            attendees=5,
+        )
+    with CaptureQueriesContext(connection) as after:
+        client.get(day_url(facility, busy_day))
+    assert len(after) == len(before)
+
+
+def test_staff_of_another_department_get_a_404_from_the_day_view(client_for, other_facility_staff, facility, busy_day):
+    response = client_for(other_facility_staff).get(day_url(facility, busy_day))
+    assert response.status_code == 404
+
+
+def test_a_superuser_sees_any_facilitys_day(client_for, superuser, facility, busy_day):
+    assert client_for(superuser).get(day_url(facility, busy_day)).status_code == 200
+
+
+def test_staff_without_totp_are_kept_out_of_the_day_view(client_for, department, facility, busy_day):
+    no_mfa = make_staff(department, "nomfa@city.example", mfa=False)
+    response = client_for(no_mfa).get(day_url(facility, busy_day))
+    assert response.status_code in (302, 403, 404)
+
+
+def test_the_facility_list_links_to_the_day_view(client_for, facility_staff, facility):
+    page = client_for(facility_staff).get("/admin/facilities/facility/").content.decode()
+    assert f"/admin/facilities/facility/{facility.pk}/day/" in page
+
+
+# --- Moving a booking in the admin -------------------------------------------------------------
+def test_the_move_action_asks_for_the_new_time_and_mails_the_booker(
+    client_for, facility_staff, room, outsider, tuesday
+):
+    booking = services.booking_create(
+        space=room,
+        booker=outsider,
+        association=None,
+        starts_at=at(tuesday, 18),
+        ends_at=at(tuesday, 20),
+        purpose="Kerhoilta",
+        attendees=8,
+    )
+    client = client_for(facility_staff)
+    first = client.post("/admin/facilities/booking/", {"action": "move", "_selected_action": [booking.pk]})
+    assert first.status_code == 200 and 'name="starts"' in first.content.decode()
+    client.post(
+        "/admin/facilities/booking/",
+        {
+            "action": "move",
+            "_selected_action": [booking.pk],
+            "apply": "1",
+            "date": tuesday.isoformat(),
+            "starts": "19:00",
+            "ends": "21:00",
+        },
+    )
+    booking.refresh_from_db()
+    assert booking.starts_at == at(tuesday, 19)
+    assert Notification.objects.filter(to=outsider.email, template="booking-moved").exists()

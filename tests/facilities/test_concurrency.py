@@ -198,6 +198,7 @@ def test_with_the_services_check_bypassed_the_constraint_alone_refuses_hall_agai
 def test_with_the_friendly_check_switched_off_the_service_still_gives_the_clear_message(
     room, users, tuesday, monkeypatch
 ):
+    monkeypatch.setattr(services, "taken_before_locking", lambda snapshot, atoms, during: False)
     monkeypatch.setattr(services, "overlaps", lambda atoms, during: False)
     functions = [attempt(room, user, tuesday, *overlapping_starts(i)) for i, user in enumerate(users)]
     results, errors, _ = run_together(functions)

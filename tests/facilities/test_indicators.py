@@ -95,3 +95,45 @@ def test_in_kind_support_is_the_list_price_minus_what_the_association_paid(
     figures = in_kind_support(start=tuesday, end=tuesday + dt.timedelta(days=1))
     assert figures == {"Porin Karhut ry": Decimal("50.00")}
     assert get_indicator("facilities.in_kind_support").value_for(tuesday.year) == Decimal("50.00")
+
+
+def test_closed_hours_are_not_bookable_hours(week, hall, half_a, half_b):
+    """Closures at both ends of the week and inside it, worked out by hand (halves 8–22, 98 h a week)."""
+    from facilities.models import Closure
+
+    day = [week + dt.timedelta(days=n) for n in range(8)]
+    # The whole building, from the Sunday before until Monday noon: Monday 8–12 on each half (4 h).
+    Closure.objects.create(
+        facility=hall.facility,
+        starts_at=at(day[0] - dt.timedelta(days=1), 0),
+        ends_at=at(day[0], 12),
+        reason="Sähkökatko",
+    )
+    # The whole hall, from Sunday 20:00 into the next week: Sunday 20–22 on each half (2 h).
+    Closure.objects.create(space=hall, starts_at=at(day[6], 20), ends_at=at(day[7], 10), reason="Lattiahuolto")
+    # Two overlapping closures of half A on Thursday, 10–14 and 12–16: 6 h, not 8.
+    Closure.objects.create(space=half_a, starts_at=at(day[3], 10), ends_at=at(day[3], 14), reason="Maalaus")
+    Closure.objects.create(space=half_a, starts_at=at(day[3], 12), ends_at=at(day[3], 16), reason="Maalaus 2")
+    # Outside the bookable hours (Tuesday 22–23): nothing to subtract.
+    Closure.objects.create(space=hall, starts_at=at(day[1], 22), ends_at=at(day[1], 23), reason="Siivous")
+
+    report = utilisation_report(start=week, end=week + dt.timedelta(days=7))
+    assert report.spaces[half_a].bookable_hours == 98 - 4 - 2 - 6  # 86
+    assert report.spaces[half_b].bookable_hours == 98 - 4 - 2  # 92
+    assert report.total.bookable_hours == 178
+    assert report.total.booked_hours == 7
+    assert report.total.utilisation == Decimal("3.9")  # 7 / 178
+
+
+def test_a_closure_of_another_facility_or_another_period_changes_nothing(week, hall, half_a):
+    from facilities.models import Closure
+
+    elsewhere = FacilityFactory()
+    Closure.objects.create(
+        facility=elsewhere, starts_at=at(week, 0), ends_at=at(week + dt.timedelta(days=7), 0), reason="x"
+    )
+    Closure.objects.create(
+        space=hall, starts_at=at(week - dt.timedelta(days=3), 8), ends_at=at(week, 0), reason="Ennen viikkoa"
+    )
+    report = utilisation_report(start=week, end=week + dt.timedelta(days=7))
+    assert report.total.bookable_hours == 196

@@ -4,8 +4,9 @@ principles with every conflict and a fairness summary, and publication as bookin
 import datetime as dt
 
 import pytest
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from facilities import services
 from facilities.models import Booking, BookingSeries, Closure, SeasonApplication, SeasonRound, SeasonSlotRequest
@@ -141,3 +142,80 @@ def test_a_series_is_cancelled_as_one_and_its_times_free_up(season_round, half_a
     assert again.is_active
     with pytest.raises(ValidationError):
         services.series_cancel(series=series, user=staff)
+
+
+# --- Re-adding a skipped date --------------------------------------------------------------------
+@pytest.fixture
+def series_with_a_taken_date(season_round, half_a, outsider, staff):
+    """A published series whose third Tuesday was taken by someone else's booking."""
+    application = apply(season_round, "Porin Pallo ry", (half_a, TUESDAY, 18, 20))
+    services.season_propose(round=season_round, user=staff)
+    tuesdays = [season_round.season_starts + dt.timedelta(days=1 + 7 * week) for week in range(4)]
+    other = services.booking_create(
+        space=half_a,
+        booker=outsider,
+        association=None,
+        starts_at=at(tuesdays[2], 19),
+        ends_at=at(tuesdays[2], 20),
+        purpose="Oma vuoro",
+        attendees=5,
+    )
+    services.season_publish(round=season_round, user=staff)
+    series = BookingSeries.objects.get(allocation__application=application)
+    return series, tuesdays[2], other
+
+
+def test_a_skipped_date_still_taken_is_refused_with_the_reason_and_stays_listed(series_with_a_taken_date, staff):
+    series, day, _other = series_with_a_taken_date
+    with translation.override("en"), pytest.raises(ValidationError) as excinfo:
+        services.series_date_readd(series=series, day=day, user=staff)
+    (message,) = excinfo.value.messages
+    with translation.override("en"):
+        assert "still cannot be booked" in message and str(services.TAKEN) in message
+    series.refresh_from_db()
+    assert [entry["date"] for entry in series.skipped] == [day.isoformat()]
+    assert series.bookings.count() == 3
+
+
+def test_a_skipped_date_is_re_added_once_it_frees_up(series_with_a_taken_date, staff, outsider):
+    series, day, other = series_with_a_taken_date
+    services.booking_cancel(booking=other, user=outsider)
+    booking = services.series_date_readd(series=series, day=day, user=staff)
+    assert booking.series == series and booking.state == Booking.State.CONFIRMED
+    assert timezone.localtime(booking.starts_at) == at(day, 18)
+    series.refresh_from_db()
+    assert series.skipped == []
+    assert series.bookings.count() == 4
+    applicant = series.allocation.application.applicant
+    mail = Notification.objects.get(to=applicant.email, key=f"booking-{booking.pk}-booking-confirmed")
+    assert mail.attachments[0]["filename"] == f"booking-{booking.pk}.ics"
+    with pytest.raises(ValidationError) as excinfo:  # not skipped any more
+        services.series_date_readd(series=series, day=day, user=staff)
+    assert excinfo.value.messages == [str(services.NOT_SKIPPED)]
+
+
+def test_a_date_of_a_cancelled_series_is_not_re_added(series_with_a_taken_date, staff, outsider):
+    series, day, other = series_with_a_taken_date
+    services.booking_cancel(booking=other, user=outsider)
+    services.series_cancel(series=series, user=staff)
+    with pytest.raises(ValidationError) as excinfo:
+        services.series_date_readd(series=series, day=day, user=staff)
+    assert excinfo.value.messages == [str(services.SERIES_CANCELLED)]
+
+
+def test_staff_retry_the_skipped_dates_from_the_admin(series_with_a_taken_date, client_for, staff, outsider):
+    from django.contrib.auth.models import Permission
+
+    series, day, other = series_with_a_taken_date
+    staff.groups.first().permissions.set(Permission.objects.filter(content_type__app_label="facilities"))
+    client = client_for(staff)
+    url = "/admin/facilities/bookingseries/"
+    refused = client.post(url, {"action": "readd_skipped", "_selected_action": [series.pk]}, follow=True)
+    (warning,) = [m for m in refused.context["messages"] if m.level == messages.WARNING]
+    assert str(series) in warning.message
+    series.refresh_from_db()
+    assert len(series.skipped) == 1
+    services.booking_cancel(booking=other, user=outsider)
+    client.post(url, {"action": "readd_skipped", "_selected_action": [series.pk]})
+    series.refresh_from_db()
+    assert series.skipped == [] and series.bookings.filter(state=Booking.State.CONFIRMED).count() == 4

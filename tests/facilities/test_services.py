@@ -205,3 +205,70 @@ def test_the_database_refuses_overlapping_active_occupancy_of_one_atom(room, out
     assert excinfo.value.__cause__.diag.constraint_name == OCCUPANCY_CONSTRAINT
     # An inactive row (a cancelled booking's) does not count.
     Occupancy.objects.create(booking=other, space=room, during=during, active=False)
+
+
+# --- The cheap refusal (contention) -------------------------------------------------------------
+def test_a_refused_attempt_on_a_taken_time_costs_one_query_and_no_transaction(
+    hall, half_a, half_b, outsider, tuesday, django_assert_num_queries
+):
+    book(half_a, outsider, tuesday, 18, 20)
+    with django_assert_num_queries(1), pytest.raises(ValidationError) as excinfo:
+        book(hall, outsider, tuesday, 19, 21)
+    assert messages_of(excinfo) == [str(services.TAKEN)]
+
+
+def test_the_rules_are_read_from_the_database_not_from_the_callers_copy(room, outsider, tuesday):
+    stale = type(room).objects.get(pk=room.pk)  # loaded before staff set a 30-minute buffer
+    room.buffer_minutes = 30
+    room.save()
+    book(room, outsider, tuesday, 18, 20)
+    with pytest.raises(ValidationError) as excinfo:
+        book(stale, outsider, tuesday, 20, 22)  # 20:00 is inside the first booking's buffer
+    assert messages_of(excinfo) == [str(services.TAKEN)]
+    booking = book(stale, outsider, tuesday, 21, 22)
+    (occupancy,) = booking.occupancies.all()
+    assert occupancy.during.upper == at(tuesday, 22, 30)
+
+
+def test_a_space_made_unbookable_since_the_caller_loaded_it_is_refused(room, outsider, tuesday):
+    stale = type(room).objects.get(pk=room.pk)
+    room.is_bookable = False
+    room.save()
+    with pytest.raises(ValidationError) as excinfo:
+        book(stale, outsider, tuesday, 18, 20)
+    assert messages_of(excinfo) == [str(services.NOT_BOOKABLE)]
+
+
+def test_a_closure_of_the_whole_facility_refuses_every_space(hall, half_a, room, outsider, tuesday):
+    from facilities.models import Closure
+
+    Closure.objects.create(facility=hall.facility, starts_at=at(tuesday, 17), ends_at=at(tuesday, 19), reason="Katko")
+    for space in (half_a, room):
+        with pytest.raises(ValidationError) as excinfo:
+            book(space, outsider, tuesday, 18, 20)
+        assert messages_of(excinfo) == [str(services.CLOSED)]
+    assert book(room, outsider, tuesday, 19, 21).state == Booking.State.CONFIRMED
+
+
+def test_seasonal_bookable_hours_apply_only_within_their_season(outsider, tuesday, facility):
+    """The snapshot reads each window's season (dates) and times from the database."""
+    import datetime as dt
+
+    from tests.facilities.factories import BookableHoursFactory, SpaceFactory
+
+    gym = SpaceFactory(facility=facility, name="Kesäsali", slug="kesasali")
+    BookableHoursFactory(
+        space=gym,
+        weekday=tuesday.weekday(),
+        starts=dt.time(16, 30),
+        ends=dt.time(21),
+        valid_from=tuesday,
+        valid_until=tuesday + dt.timedelta(days=7),
+    )
+    assert book(gym, outsider, tuesday, (16, 30), (18, 30)).state == Booking.State.CONFIRMED
+    with pytest.raises(ValidationError) as excinfo:
+        book(gym, outsider, tuesday + dt.timedelta(days=14), 17, 19)  # after the season
+    assert messages_of(excinfo) == [str(services.OUTSIDE_HOURS)]
+    with pytest.raises(ValidationError) as excinfo:
+        book(gym, outsider, tuesday, 20, 22)  # past the window's end
+    assert messages_of(excinfo) == [str(services.OUTSIDE_HOURS)]

@@ -40,6 +40,9 @@ class Command(BaseCommand):
         parser.add_argument("--warmup", type=int, default=5)
         parser.add_argument("--workers", type=int, default=4)
         parser.add_argument("--attempts", type=int, default=2000)
+        parser.add_argument(
+            "--only", choices=["pages", "contention"], help="Measure only the pages or only booking under contention."
+        )
 
     def _measure(self, client, url, query, *, requests, warmup):
         for _ in range(warmup):
@@ -135,7 +138,7 @@ class Command(BaseCommand):
             "overlapping_active_occupancies": overlaps,
         }
 
-    def handle(self, *args, requests, warmup, workers, attempts, **options):
+    def handle(self, *args, requests, warmup, workers, attempts, only=None, **options):
         client = Client()
         hall = Space.objects.filter(slug__startswith="bench-", slug__endswith="-hall").order_by("pk").first()
         week = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
@@ -147,6 +150,11 @@ class Command(BaseCommand):
             "requests": requests,
             "load_average_before": [round(x, 2) for x in os.getloadavg()],
         }
+        if only == "contention":
+            results["contention"] = self._contention(workers=workers, attempts=attempts)
+            results["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+            self.stdout.write(json.dumps(results))
+            return
         results["baseline_healthz"] = self._measure(client, "/healthz", {}, requests=requests, warmup=warmup)
         results["week_view"] = self._measure(
             client, f"/fi/facilities/spaces/{hall.slug}/", {"week": week}, requests=requests, warmup=warmup
@@ -159,6 +167,7 @@ class Command(BaseCommand):
             warmup=warmup,
         )
         results["catalogue_first_page"] = self._measure(client, "/fi/facilities/", {}, requests=requests, warmup=warmup)
-        results["contention"] = self._contention(workers=workers, attempts=attempts)
+        if only != "pages":
+            results["contention"] = self._contention(workers=workers, attempts=attempts)
         results["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
         self.stdout.write(json.dumps(results))
