@@ -200,6 +200,11 @@ CELERY_BEAT_SCHEDULE = {
     "grants-reminders": {"task": "grants.tasks.send_reminders", "schedule": 6 * 60 * 60.0},
     # programme: move the page-view counters (Redis) into the database.
     "programme-visits-flush": {"task": "portal.programme.tasks.programme_visits_flush", "schedule": 60 * 60.0},
+    # programme: staff-entered indicator values due for the year that ended (once per stage, by outbox key).
+    "programme-values-reminders": {
+        "task": "portal.programme.tasks.programme_values_reminders",
+        "schedule": 24 * 60 * 60.0,
+    },
 }
 
 # --- Operations: readiness ---------------------------------------------------------------

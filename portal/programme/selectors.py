@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -265,6 +265,17 @@ def programme_overview(programme, year, *, now=None):
         "as_of": now.isoformat(),
         "focus_areas": focus_areas,
     }
+
+
+def manual_values_due(programme, year):
+    """Staff-entered indicators of ``programme`` without a whole-year value for ``year``."""
+    has_value = IndicatorValue.objects.filter(indicator=OuterRef("pk"), year=year, quarter__isnull=True, breakdown="")
+    return (
+        Indicator.objects.filter(focus_area__programme=programme, source=Indicator.Source.MANUAL)
+        .exclude(Exists(has_value))
+        .select_related("focus_area", "responsible_department__staff_group")
+        .order_by("focus_area__order", "order")
+    )
 
 
 def overview_indicators(overview):
