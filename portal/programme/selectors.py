@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from portal import registries
 from portal.programme.models import Action, ActionStatus, FocusArea, Indicator, IndicatorValue, Programme
@@ -89,10 +90,10 @@ def _trend(indicator, this, last):
     return "better" if better else "worse"
 
 
-TREND_LABELS = {
-    "better": "Improving",
-    "worse": "Worsening",
-    "steady": "Unchanged",
+TREND_LABELS = {  # gettext_noop: extracted by make messages, translated where shown
+    "better": gettext_noop("Improving"),
+    "worse": gettext_noop("Worsening"),
+    "steady": gettext_noop("Unchanged"),
 }
 
 

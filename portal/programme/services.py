@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.programme import selectors
@@ -207,7 +207,9 @@ def report_generate(*, report_id):
     try:
         if report.signed_at is None:
             now = timezone.now()
-            report.snapshot = selectors.programme_overview(report.programme, report.year, now=now)
+            # The snapshot's labels (source, status, trend) in the report's language, not the worker's.
+            with translation.override(report.language):
+                report.snapshot = selectors.programme_overview(report.programme, report.year, now=now)
             report.as_of = now
             report.progress = 50
             report.save(update_fields=["snapshot", "as_of", "progress", "updated_at"])
@@ -238,7 +240,8 @@ def report_sign(*, report, user):
     if report.state != Report.State.READY or not report.snapshot:
         raise ValidationError(REPORT_NOT_READY, code="not_ready")
     now = timezone.now()
-    report.snapshot = selectors.programme_overview(report.programme, report.year, now=now)
+    with translation.override(report.language):
+        report.snapshot = selectors.programme_overview(report.programme, report.year, now=now)
     report.as_of = now
     report.signed_at = now
     report.signed_by = user
