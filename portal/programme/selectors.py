@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
@@ -38,20 +39,28 @@ def computed_keys(indicator) -> list[str]:
     return [key.strip() for key in indicator.computed_key.split(",") if key.strip()]
 
 
-def compute_indicator(indicator, year, *, cache=None):
-    """(total, breakdown rows, missing reason) of a computed indicator for a year.
+class Computed(NamedTuple):
+    total: Decimal | None
+    rows: list
+    missing: str | None
+    answers: int | None = None
+
+
+def compute_indicator(indicator, year, *, cache=None) -> Computed:
+    """(total, breakdown rows, missing reason, number of answers) of a computed indicator for a year.
 
     ``computed_key`` names one or more registry keys (comma-separated). The first gives the
-    headline figure (a dict-valued key is summed unless it is a share in %); every key adds
-    breakdown rows. A key not registered (its app not merged yet) or failing gives "source
-    missing" instead of an error page.
+    headline figure (a dict-valued key is summed unless it is a share in %; a ``Score`` gives
+    its mean and its number of answers, as a survey does); every key adds breakdown rows. A key
+    not registered (its app not merged yet) or failing gives "source missing" instead of an
+    error page.
     """
     if cache is not None:
         key = (indicator.pk, indicator.computed_key, year)
         if key not in cache:
             cache[key] = compute_indicator(indicator, year)
         return cache[key]
-    total, rows, missing = None, [], None
+    total, rows, missing, answers = None, [], None, None
     for position, key in enumerate(computed_keys(indicator)):
         try:
             registered = registries.get_indicator(key)
@@ -65,7 +74,15 @@ def compute_indicator(indicator, year, *, cache=None):
             missing = SOURCE_MISSING
             continue
         label = str(registered.label)
-        if isinstance(result, dict):
+        if isinstance(result, registries.Score):
+            value = _decimal(result.mean)
+            if position == 0:
+                total, answers = value, result.answers
+                if value is None:
+                    missing = NOT_YET_MEASURED
+            else:
+                rows.append({"label": f"{label} (n = {result.answers})", "value": value})
+        elif isinstance(result, dict):
             values = {str(name): _decimal(value) for name, value in result.items()}
             rows += [{"label": f"{label}: {name}", "value": value} for name, value in values.items()]
             if position == 0 and registered.unit != "%":
@@ -78,7 +95,7 @@ def compute_indicator(indicator, year, *, cache=None):
                 rows.append({"label": label, "value": value})
     if total is not None:
         missing = None
-    return total, rows, missing
+    return Computed(total, rows, missing, answers)
 
 
 def _trend(indicator, this, last):
@@ -146,14 +163,14 @@ def indicator_series(indicator, years, *, now, cache=None):
                 }
             )
         elif indicator.source == Indicator.Source.COMPUTED and year <= now.year:
-            total, _rows, missing = compute_indicator(indicator, year, cache=cache)
+            total, _rows, missing, answers = compute_indicator(indicator, year, cache=cache)
             series.append(
                 {
                     "year": year,
                     "value": _fmt(total),
                     "status": "preliminary" if year == now.year else "final",
                     "source": (computed_keys(indicator) or [""])[0],
-                    "answers": None,
+                    "answers": answers,
                     "as_of": now.isoformat(),
                     "missing": missing if total is None else None,
                 }
@@ -213,7 +230,7 @@ def programme_overview(programme, year, *, now=None):
             target = next((t.value for t in indicator.targets.all() if t.year == year), None)
             breakdown = []
             if indicator.source == Indicator.Source.COMPUTED and year <= now.year:
-                _total, rows, _missing = compute_indicator(indicator, year, cache=cache)
+                rows = compute_indicator(indicator, year, cache=cache).rows
                 breakdown = [{"label": r["label"], "value": _fmt(r["value"])} for r in rows]
             stored_rows = [v for v in indicator.values.all() if v.year == year and v.breakdown and v.quarter is None]
             breakdown += [{"label": v.breakdown, "value": _fmt(v.value)} for v in stored_rows]

@@ -258,6 +258,7 @@ def report_sign(*, report, user):
                 breakdown="",
                 defaults={
                     "value": Decimal(point["value"]),
+                    "answers": point["answers"],
                     "status": IndicatorValue.Status.FINAL,
                     "source": point["source"],
                     "as_of": now,
