@@ -83,3 +83,30 @@ def feedback_average(year):
         booking__starts_at__date__gte=start, booking__starts_at__date__lt=end
     ).aggregate(average=Avg("rating"))["average"]
     return Decimal(str(average or 0)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@indicator(
+    "facilities.feedback_score",
+    label=_("Feedback after use of spaces (average 1–5, with the number of answers)"),
+    unit=_("average 1–5"),
+    description=_(
+        "The average rating bookers gave after using a space, for bookings in the year, and how many "
+        "ratings it is of: it feeds the programme's feedback indicator as a survey does (seed 000)."
+    ),
+)
+def feedback_score(year):
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from django.db.models import Avg, Count
+
+    from facilities.models import BookingFeedback
+    from portal.registries import Score
+
+    start, end = year_range(year)
+    result = BookingFeedback.objects.filter(
+        booking__starts_at__date__gte=start, booking__starts_at__date__lt=end
+    ).aggregate(average=Avg("rating"), answers=Count("pk"))
+    if not result["answers"]:
+        return Score(mean=None, answers=0)
+    mean = Decimal(str(result["average"])).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return Score(mean=mean, answers=result["answers"])

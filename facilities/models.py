@@ -340,7 +340,13 @@ class Booking(Audited):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     booker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("booker"), on_delete=models.PROTECT, related_name="bookings"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("booker"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bookings",
+        help_text=_("Empty once the booker has deleted their account (facilities/mine.py)."),
     )
     association = models.ForeignKey(
         "associations.Association",

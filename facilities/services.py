@@ -476,6 +476,8 @@ def _booking_attachment(booking):
 
 
 def _notify_booker(booking, template, *, extra=None, key=None):
+    if booking.booker is None:  # the booker deleted their account: nobody left to tell
+        return
     context = {
         "booking": booking,
         "space": booking.space,
@@ -496,7 +498,12 @@ def _notify_booker(booking, template, *, extra=None, key=None):
 
 
 def _lock_booking(booking):
-    return Booking.objects.select_for_update().select_related("space", "space__facility", "booker").get(pk=booking.pk)
+    # of=("self",): the booker is nullable (an erased account), and PostgreSQL cannot lock an outer join's side.
+    return (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("space", "space__facility", "booker")
+        .get(pk=booking.pk)
+    )
 
 
 @transaction.atomic

@@ -4,6 +4,8 @@ import os
 
 from celery import Celery
 
+from portal.observability import connect_celery_signals
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
@@ -12,3 +14,5 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 # console e-mail backend then prints each e-mail in the terminal of make run, where a newcomer looks.
 app.conf.worker_redirect_stdouts = False
 app.autodiscover_tasks()
+# Tasks enqueued during a request carry its id into the worker's log lines.
+connect_celery_signals()

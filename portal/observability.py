@@ -5,7 +5,10 @@ optional Sentry with personal data scrubbed.
   ``X-Request-ID`` when it is a safe token (the proxy's, so its log and ours match), otherwise a
   new one. It is on ``request.request_id``, in the ``X-Request-ID`` response header, on every log
   record (``RequestIdFilter``), as the ``request_id`` tag of a Sentry event, and on the 500 page,
-  so a resident who reports an error can quote it and staff can find the log lines.
+  so a resident who reports an error can quote it and staff can find the log lines. A Celery
+  task enqueued during the request carries the id in its ``request_id`` header
+  (``before_task_publish``); the worker puts it back for the task's run (``task_prerun``), so
+  the worker's log lines of that task carry it too.
 - ``JSON_FORMATTER``: python-json-logger's formatter as ``portal/settings.py`` configures it in
   production (``LOG_FORMAT=json``): one JSON object per line.
 - ``init_sentry``: called by the settings when ``SENTRY_DSN`` is set. ``send_default_pii`` is off
@@ -65,6 +68,51 @@ class RequestIdFilter(logging.Filter):
             request = getattr(record, "request", None)
             record.request_id = getattr(request, "request_id", None) or request_id_var.get()
         return True
+
+
+# --- Celery: the request's id travels with the tasks it enqueues ----------------------------
+
+TASK_HEADER = "request_id"
+_task_tokens: dict[str, contextvars.Token] = {}
+
+
+def task_publish_add_request_id(sender=None, headers=None, **kwargs):
+    """``before_task_publish``: a task enqueued during a request carries the request's id."""
+    request_id = request_id_var.get()
+    if headers is not None and request_id != "-" and TASK_HEADER not in headers:
+        headers[TASK_HEADER] = request_id
+
+
+def _task_request_id(task):
+    request = getattr(task, "request", None)
+    # A worker (message protocol 2) puts custom headers on the request; ``apply`` keeps them in ``headers``.
+    value = getattr(request, TASK_HEADER, None) or (getattr(request, "headers", None) or {}).get(TASK_HEADER)
+    return value if isinstance(value, str) and SAFE_REQUEST_ID.match(value) else None
+
+
+def task_prerun_set_request_id(sender=None, task_id=None, task=None, **kwargs):
+    """``task_prerun``: the worker's log lines of this task carry the id of the request that enqueued it.
+
+    A task run eagerly inside the request already sees the request's id; without a header the id
+    stays as it is.
+    """
+    request_id = _task_request_id(task)
+    if request_id and task_id:
+        _task_tokens[task_id] = request_id_var.set(request_id)
+
+
+def task_postrun_reset_request_id(sender=None, task_id=None, **kwargs):
+    token = _task_tokens.pop(task_id, None)
+    if token is not None:
+        request_id_var.reset(token)
+
+
+def connect_celery_signals():
+    from celery.signals import before_task_publish, task_postrun, task_prerun
+
+    before_task_publish.connect(task_publish_add_request_id, weak=False, dispatch_uid="portal.request_id.publish")
+    task_prerun.connect(task_prerun_set_request_id, weak=False, dispatch_uid="portal.request_id.prerun")
+    task_postrun.connect(task_postrun_reset_request_id, weak=False, dispatch_uid="portal.request_id.postrun")
 
 
 JSON_FORMATTER = {

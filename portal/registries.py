@@ -69,6 +69,18 @@ class Indicator:
         return self.compute(year)
 
 
+@dataclass(frozen=True)
+class Score:
+    """What a feedback indicator returns: a mean on a 1–5 scale and the number of answers it is of.
+
+    Feedback after using a space (or on a grant) feeds the programme the way the portal's own
+    surveys do: the figure, with "n = answers" beside it. ``mean`` is None when nobody answered.
+    """
+
+    mean: Decimal | None
+    answers: int
+
+
 _indicators: dict[str, Indicator] = {}
 
 

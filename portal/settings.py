@@ -204,6 +204,11 @@ CELERY_BEAT_SCHEDULE = {
     "facilities-booking-reminders": {"task": "facilities.tasks.send_booking_reminders", "schedule": 60 * 60.0},
     # programme: move the page-view counters (Redis) into the database.
     "programme-visits-flush": {"task": "portal.programme.tasks.programme_visits_flush", "schedule": 60 * 60.0},
+    # programme: staff-entered indicator values due for the year that ended (once per stage, by outbox key).
+    "programme-values-reminders": {
+        "task": "portal.programme.tasks.programme_values_reminders",
+        "schedule": 24 * 60 * 60.0,
+    },
 }
 
 # --- Operations: readiness ---------------------------------------------------------------

@@ -17,6 +17,9 @@ urlpatterns = [
     path("programme/", programme_views.dashboard, name="programme-dashboard"),
     path("programme/values.csv", programme_views.values_csv, name="programme-values-csv"),
     path("programme/values/import/", programme_views.values_import, name="programme-values-import"),
+    # Open data: the signed indicator values as a Frictionless data package (public).
+    path("programme/<slug:slug>/data/datapackage.json", programme_views.open_datapackage, name="programme-datapackage"),
+    path("programme/<slug:slug>/data/indicator-values.csv", programme_views.open_values_csv, name="programme-open-csv"),
     path("programme/reports/", programme_views.report_request, name="programme-report-request"),
     path("programme/reports/<int:pk>/", programme_views.report_detail, name="programme-report"),
     path("programme/reports/<int:pk>/pdf/", programme_views.report_pdf, name="programme-report-pdf"),

@@ -23,8 +23,11 @@ def _d(value):
 
 
 def _label(value: Decimal) -> str:
-    text = f"{value.normalize():f}" if value == value.to_integral() else f"{value:.1f}"
-    return text.replace(".", ",")
+    """The value as the table beside the chart writes it: the active language's separators (58 800)."""
+    from django.utils.formats import number_format
+
+    places = 0 if value == value.to_integral() else 1
+    return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
 def indicator_chart(item, *, chart_id):

@@ -189,8 +189,9 @@ PORI_FOCUS_AREAS = [
         "indicators": [
             {
                 "name": "Yhdistysten palaute yhteiskäyttötiloista, muista tiloista ja tilavarauksesta",
-                "source": "survey",
-                "spec": "Kuinka tyytyväisiä olette yhteiskäyttötiloihin, muihin tiloihin ja tilavaraukseen? (1–5)",
+                # The feedback given after each use of a space, with its number of answers (facilities).
+                "source": "computed",
+                "spec": "facilities.feedback_score",
                 "unit": "keskiarvo 1–5",
             },
             {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import mimetypes
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -68,11 +69,11 @@ def values_csv(snapshot) -> str:
                         point["source"] or item["source_kind"],
                         item["unit"],
                         point["year"],
-                        point["value"] if point["value"] is not None else "",
+                        Decimal(point["value"]) if point["value"] is not None else "",  # a number: no quote
                         point["status"],
                         point["answers"] if point["answers"] is not None else "",
                         point["as_of"] or "",
-                        item["baseline"] or "",
+                        Decimal(item["baseline"]) if item["baseline"] else "",
                     ]
                 )
     return out.getvalue()

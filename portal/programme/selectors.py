@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import logging
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from portal import registries
 from portal.programme.models import Action, ActionStatus, FocusArea, Indicator, IndicatorValue, Programme
@@ -37,20 +39,28 @@ def computed_keys(indicator) -> list[str]:
     return [key.strip() for key in indicator.computed_key.split(",") if key.strip()]
 
 
-def compute_indicator(indicator, year, *, cache=None):
-    """(total, breakdown rows, missing reason) of a computed indicator for a year.
+class Computed(NamedTuple):
+    total: Decimal | None
+    rows: list
+    missing: str | None
+    answers: int | None = None
+
+
+def compute_indicator(indicator, year, *, cache=None) -> Computed:
+    """(total, breakdown rows, missing reason, number of answers) of a computed indicator for a year.
 
     ``computed_key`` names one or more registry keys (comma-separated). The first gives the
-    headline figure (a dict-valued key is summed unless it is a share in %); every key adds
-    breakdown rows. A key not registered (its app not merged yet) or failing gives "source
-    missing" instead of an error page.
+    headline figure (a dict-valued key is summed unless it is a share in %; a ``Score`` gives
+    its mean and its number of answers, as a survey does); every key adds breakdown rows. A key
+    not registered (its app not merged yet) or failing gives "source missing" instead of an
+    error page.
     """
     if cache is not None:
         key = (indicator.pk, indicator.computed_key, year)
         if key not in cache:
             cache[key] = compute_indicator(indicator, year)
         return cache[key]
-    total, rows, missing = None, [], None
+    total, rows, missing, answers = None, [], None, None
     for position, key in enumerate(computed_keys(indicator)):
         try:
             registered = registries.get_indicator(key)
@@ -64,7 +74,15 @@ def compute_indicator(indicator, year, *, cache=None):
             missing = SOURCE_MISSING
             continue
         label = str(registered.label)
-        if isinstance(result, dict):
+        if isinstance(result, registries.Score):
+            value = _decimal(result.mean)
+            if position == 0:
+                total, answers = value, result.answers
+                if value is None:
+                    missing = NOT_YET_MEASURED
+            else:
+                rows.append({"label": f"{label} (n = {result.answers})", "value": value})
+        elif isinstance(result, dict):
             values = {str(name): _decimal(value) for name, value in result.items()}
             rows += [{"label": f"{label}: {name}", "value": value} for name, value in values.items()]
             if position == 0 and registered.unit != "%":
@@ -77,7 +95,7 @@ def compute_indicator(indicator, year, *, cache=None):
                 rows.append({"label": label, "value": value})
     if total is not None:
         missing = None
-    return total, rows, missing
+    return Computed(total, rows, missing, answers)
 
 
 def _trend(indicator, this, last):
@@ -89,10 +107,10 @@ def _trend(indicator, this, last):
     return "better" if better else "worse"
 
 
-TREND_LABELS = {
-    "better": "Improving",
-    "worse": "Worsening",
-    "steady": "Unchanged",
+TREND_LABELS = {  # gettext_noop: extracted by make messages, translated where shown
+    "better": gettext_noop("Improving"),
+    "worse": gettext_noop("Worsening"),
+    "steady": gettext_noop("Unchanged"),
 }
 
 
@@ -145,14 +163,14 @@ def indicator_series(indicator, years, *, now, cache=None):
                 }
             )
         elif indicator.source == Indicator.Source.COMPUTED and year <= now.year:
-            total, _rows, missing = compute_indicator(indicator, year, cache=cache)
+            total, _rows, missing, answers = compute_indicator(indicator, year, cache=cache)
             series.append(
                 {
                     "year": year,
                     "value": _fmt(total),
                     "status": "preliminary" if year == now.year else "final",
                     "source": (computed_keys(indicator) or [""])[0],
-                    "answers": None,
+                    "answers": answers,
                     "as_of": now.isoformat(),
                     "missing": missing if total is None else None,
                 }
@@ -212,7 +230,7 @@ def programme_overview(programme, year, *, now=None):
             target = next((t.value for t in indicator.targets.all() if t.year == year), None)
             breakdown = []
             if indicator.source == Indicator.Source.COMPUTED and year <= now.year:
-                _total, rows, _missing = compute_indicator(indicator, year, cache=cache)
+                rows = compute_indicator(indicator, year, cache=cache).rows
                 breakdown = [{"label": r["label"], "value": _fmt(r["value"])} for r in rows]
             stored_rows = [v for v in indicator.values.all() if v.year == year and v.breakdown and v.quarter is None]
             breakdown += [{"label": v.breakdown, "value": _fmt(v.value)} for v in stored_rows]
@@ -265,6 +283,17 @@ def programme_overview(programme, year, *, now=None):
         "as_of": now.isoformat(),
         "focus_areas": focus_areas,
     }
+
+
+def manual_values_due(programme, year):
+    """Staff-entered indicators of ``programme`` without a whole-year value for ``year``."""
+    has_value = IndicatorValue.objects.filter(indicator=OuterRef("pk"), year=year, quarter__isnull=True, breakdown="")
+    return (
+        Indicator.objects.filter(focus_area__programme=programme, source=Indicator.Source.MANUAL)
+        .exclude(Exists(has_value))
+        .select_related("focus_area", "responsible_department__staff_group")
+        .order_by("focus_area__order", "order")
+    )
 
 
 def overview_indicators(overview):

@@ -7,12 +7,13 @@ association cooperation group); a correction after signing becomes a dated ``Err
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.programme import selectors
@@ -20,6 +21,7 @@ from portal.programme.models import (
     Erratum,
     Indicator,
     IndicatorValue,
+    Programme,
     Report,
     Survey,
     SurveyAnswer,
@@ -205,7 +207,9 @@ def report_generate(*, report_id):
     try:
         if report.signed_at is None:
             now = timezone.now()
-            report.snapshot = selectors.programme_overview(report.programme, report.year, now=now)
+            # The snapshot's labels (source, status, trend) in the report's language, not the worker's.
+            with translation.override(report.language):
+                report.snapshot = selectors.programme_overview(report.programme, report.year, now=now)
             report.as_of = now
             report.progress = 50
             report.save(update_fields=["snapshot", "as_of", "progress", "updated_at"])
@@ -236,7 +240,8 @@ def report_sign(*, report, user):
     if report.state != Report.State.READY or not report.snapshot:
         raise ValidationError(REPORT_NOT_READY, code="not_ready")
     now = timezone.now()
-    report.snapshot = selectors.programme_overview(report.programme, report.year, now=now)
+    with translation.override(report.language):
+        report.snapshot = selectors.programme_overview(report.programme, report.year, now=now)
     report.as_of = now
     report.signed_at = now
     report.signed_by = user
@@ -253,6 +258,7 @@ def report_sign(*, report, user):
                 breakdown="",
                 defaults={
                     "value": Decimal(point["value"]),
+                    "answers": point["answers"],
                     "status": IndicatorValue.Status.FINAL,
                     "source": point["source"],
                     "as_of": now,
@@ -337,3 +343,90 @@ def indicator_values_import(*, programme, file, user, max_rows=2000):
         else:
             report.append((number, True, str(IMPORT_ROW_SAVED)))
     return report
+
+
+# --- Reminders: staff-entered values that are due ------------------------------------------
+
+# A year's values are due once the year has ended, by this day of the next year (month, day):
+# the steering group assesses the programme in spring from the signed yearly report (seed 000).
+VALUES_DUE_BY = (3, 1)
+# The last reminder goes this many days before that day.
+VALUES_LAST_CALL_DAYS = 14
+
+
+def values_due_date(year: int) -> dt.date:
+    return dt.date(year + 1, *VALUES_DUE_BY)
+
+
+def _responsible_recipients(indicator):
+    """(outbox key part, e-mail) of the indicator's responsible department's staff, else the coordinator."""
+    from django.contrib.auth import get_user_model
+
+    from portal.outbox import coordinator_email
+
+    group = indicator.responsible_department.staff_group if indicator.responsible_department else None
+    if group is not None:
+        users = (
+            get_user_model()
+            .objects.filter(groups=group, is_active=True, is_staff=True)
+            .exclude(email="")
+            .order_by("pk")
+            .values_list("pk", "email")
+        )
+        recipients = [(f"user-{pk}", email) for pk, email in users]
+        if recipients:
+            return recipients
+    return [("coordinator", coordinator_email())]
+
+
+def indicator_values_send_reminders(*, today=None) -> int:
+    """Remind the responsible staff of staff-entered values missing for the year that has ended.
+
+    Due: a manual indicator of a programme running that year without a whole-year value, from
+    the first day of the next year until ``values_due_date``. One e-mail per person lists all
+    their due indicators: first when the year is over, again ``VALUES_LAST_CALL_DAYS`` before
+    the due date if still missing. The outbox key holds the year and the stage, so a daily run
+    sends each at most once. Returns the number of new outbox rows.
+    """
+    from portal.links import absolute_url
+    from portal.outbox import notify, site_language
+
+    today = today or timezone.localdate()
+    year = today.year - 1
+    due = values_due_date(year)
+    if today > due:
+        return 0
+    stage = "last-call" if today >= due - dt.timedelta(days=VALUES_LAST_CALL_DAYS) else "due"
+    language = site_language()
+    admin_add = absolute_url("admin:portal_indicatorvalue_add", language=language)
+    queued = 0
+    for programme in Programme.objects.filter(start_year__lte=year, end_year__gte=year).order_by("pk"):
+        by_recipient: dict[tuple[str, str], list] = {}
+        for indicator in selectors.manual_values_due(programme, year):
+            for recipient in _responsible_recipients(indicator):
+                by_recipient.setdefault(recipient, []).append(indicator)
+        for (who, email), indicators in by_recipient.items():
+            with transaction.atomic():
+                row = notify(
+                    key=f"programme-{programme.pk}-values-{year}-{stage}:{who}",
+                    to=email,
+                    template="programme-values-due",
+                    context={
+                        "programme": programme,
+                        "year": year,
+                        "due": due,
+                        "last_call": stage == "last-call",
+                        "indicators": [
+                            {
+                                "name": indicator.name,
+                                "focus_area": indicator.focus_area.title,
+                                "unit": indicator.unit,
+                                "url": f"{admin_add}?indicator={indicator.pk}&year={year}",
+                            }
+                            for indicator in indicators
+                        ],
+                    },
+                    language=language,
+                )
+            queued += row is not None
+    return queued

@@ -15,3 +15,11 @@ def programme_visits_flush():
     from portal.programme.visits import flush
 
     return flush()
+
+
+@shared_task(acks_late=True)
+def programme_values_reminders():
+    """Daily: remind the responsible staff of staff-entered values that are due (idempotent by outbox key)."""
+    from portal.programme.services import indicator_values_send_reminders
+
+    return indicator_values_send_reminders()

@@ -3,14 +3,14 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import registries
-from portal.programme import permissions, selectors, services
+from portal.programme import opendata, permissions, selectors, services
 from portal.programme.models import Programme, Report, Survey, SurveyResponse
 from portal.programme.pdf import report_context
 from portal.programme.pdf import values_csv as pdf_values_csv
@@ -220,3 +220,25 @@ def programme_manual_indicators(programme):
     return Indicator.objects.filter(focus_area__programme=programme, source=Indicator.Source.MANUAL).order_by(
         "focus_area__order", "order"
     )
+
+
+def _published_programme(slug):
+    return get_object_or_404(Programme, slug=slug)
+
+
+def open_datapackage(request, slug):
+    """Public: the data package descriptor of the signed indicator values (Frictionless)."""
+    programme = _published_programme(slug)
+    descriptor = opendata.datapackage(programme, homepage=request.build_absolute_uri(request.path))
+    response = JsonResponse(descriptor, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def open_values_csv(request, slug):
+    """Public: the signed indicator values as CSV (the data package's one resource)."""
+    programme = _published_programme(slug)
+    response = HttpResponse(opendata.values_csv(programme), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{opendata.CSV_NAME}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

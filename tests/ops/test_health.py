@@ -113,3 +113,48 @@ def test_the_container_healthcheck_passes_over_plain_http_with_the_production_ho
     settings.REDIS_URL = f"redis://127.0.0.1:{closed_port()}/8"
     assert healthcheck("/readyz") == 1
     assert healthcheck("/healthz") == 0
+
+
+def _start_redis(port):
+    """A real redis-server of our own on ``port`` (no disk), answering when this returns."""
+    import subprocess
+    import time
+
+    import redis
+
+    proc = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    client = redis.Redis(port=port, socket_connect_timeout=0.5)
+    for _ in range(100):
+        try:
+            if client.ping():
+                return proc
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("redis-server did not start")
+
+
+@pytest.mark.skipif(not __import__("shutil").which("redis-server"), reason="needs redis-server")
+def test_readiness_turns_503_when_the_redis_server_stops_and_200_when_it_is_back(client, db):
+    port = closed_port()
+    server = _start_redis(port)
+    try:
+        with override_settings(REDIS_URL=f"redis://127.0.0.1:{port}/0"):
+            before = client.get("/readyz")
+            server.terminate()  # the server stops (SIGTERM: a clean shutdown, as `systemctl stop` does)
+            server.wait(timeout=10)
+            stopped = client.get("/readyz")
+            server = _start_redis(port)  # and comes back on the same address
+            after = client.get("/readyz")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    assert before.status_code == 200
+    assert stopped.status_code == 503
+    assert stopped.json()["checks"]["redis"] == "fail: redis unreachable"
+    assert after.status_code == 200 and after.json()["status"] == "ok"

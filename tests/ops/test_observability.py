@@ -7,7 +7,10 @@ import logging.config
 from io import StringIO
 
 import pytest
+from celery import shared_task
+from celery.signals import before_task_publish
 from django.conf import settings
+from django.http import HttpResponse
 from django.test import override_settings
 from pythonjsonlogger.json import JsonFormatter
 
@@ -143,3 +146,61 @@ def test_gunicorns_access_lines_are_json_with_the_request_id(tmp_path):
     assert line["request_id"] == "resident-report-42" and line["time"]
     assert (line["method"], line["path"], line["status"], line["duration_ms"]) == ("GET", "/fi/", "200", 15.3)
     assert "secret" not in stream.getvalue()
+
+
+# --- Celery tasks carry the request id -------------------------------------------------------
+
+task_log = logging.getLogger("tests.ops.task")
+
+
+@shared_task
+def log_from_a_task():
+    task_log.info("working on it")
+
+
+@pytest.fixture
+def task_json_log():
+    """The production JSON formatter with the request-id filter on the task's logger."""
+    stream = StringIO()
+    config = {k: v for k, v in settings.LOGGING["formatters"]["json"].items() if k != "()"}
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter(**config))
+    handler.addFilter(RequestIdFilter())
+    task_log.addHandler(handler)
+    task_log.setLevel(logging.INFO)
+    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    task_log.removeHandler(handler)
+
+
+def test_a_task_enqueued_during_a_request_logs_the_requests_id(rf, task_json_log):
+    def view(request):
+        log_from_a_task.delay()  # eager in the tests: runs here, in the request
+        return HttpResponse("ok")
+
+    middleware = observability.RequestIdMiddleware(view)
+    response = middleware(rf.get("/", HTTP_X_REQUEST_ID="trace-task-1234"))
+
+    assert response["X-Request-ID"] == "trace-task-1234"
+    assert [(line["message"], line["request_id"]) for line in task_json_log()] == [("working on it", "trace-task-1234")]
+
+
+def test_the_published_message_carries_the_id_and_the_worker_sets_it_for_the_task(task_json_log):
+    headers = {}
+    token = observability.request_id_var.set("trace-publish-99")
+    try:
+        before_task_publish.send(sender="tests.ops.task", headers=headers, body=None, exchange="", routing_key="")
+    finally:
+        observability.request_id_var.reset(token)
+    assert headers == {"request_id": "trace-publish-99"}
+
+    # In the worker there is no request: the id comes from the message's header, and is gone after.
+    log_from_a_task.apply(headers=headers)
+
+    assert task_json_log()[-1]["request_id"] == "trace-publish-99"
+    assert observability.request_id_var.get() == "-"
+
+
+def test_a_header_that_is_not_a_safe_token_is_ignored(task_json_log):
+    log_from_a_task.apply(headers={"request_id": "<script>"})
+
+    assert task_json_log()[-1]["request_id"] == "-"

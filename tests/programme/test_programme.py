@@ -107,7 +107,7 @@ def test_an_unregistered_key_shows_source_missing_not_an_error(pori):
     indicator = Indicator.objects.filter(focus_area__programme=pori, source="computed").first()
     indicator.computed_key = "nosuchapp.not_registered"
     indicator.save()
-    total, rows, missing = selectors.compute_indicator(indicator, 2026)
+    total, rows, missing, _answers = selectors.compute_indicator(indicator, 2026)
     assert (total, rows, missing) == (None, [], selectors.SOURCE_MISSING)
 
 

@@ -76,3 +76,67 @@ def test_a_file_without_the_columns_changes_nothing(pori, steering, client_for):
 def test_others_cannot_export_or_import(pori, association_admin, client_for):
     assert client_for(association_admin).get(url("portal:programme-values-csv")).status_code == 404
     assert client_for(None).get(url("portal:programme-values-import")).status_code == 404
+
+
+# --- Open data: the signed values as a Frictionless data package ---------------------------------
+
+
+@pytest.fixture
+def published(pori, steering, django_capture_on_commit_callbacks):
+    manual = Indicator.objects.filter(focus_area__programme=pori, source="manual").order_by("pk").first()
+    services.indicator_value_enter(indicator=manual, year=2026, value="-7", user=steering)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.report_request(programme=pori, year=2026, user=steering)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_sign(report=report, user=steering)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_erratum_add(
+            report=report, indicator=manual, new_value="9", text="Laskettu uudelleen", user=steering
+        )
+    return manual
+
+
+def open_url(name, pori):
+    with translation.override("en"):
+        return reverse(name, args=[pori.slug])
+
+
+def test_the_public_data_package_is_valid_frictionless_with_the_signed_values(pori, published, client, tmp_path):
+    import frictionless
+
+    descriptor = client.get(open_url("portal:programme-datapackage", pori))
+    data = client.get(open_url("portal:programme-open-csv", pori))  # anyone, signed out
+    assert descriptor.status_code == 200 and data.status_code == 200
+    assert data["Content-Type"].startswith("text/csv")
+    (tmp_path / "datapackage.json").write_bytes(descriptor.content)
+    (tmp_path / "indicator-values.csv").write_bytes(data.content)
+
+    report = frictionless.validate(str(tmp_path / "datapackage.json"))
+
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    rows = list(csv.DictReader(io.StringIO(data.content.decode())))
+    assert len(rows) == Indicator.objects.filter(focus_area__programme=pori).count()
+    assert {row["year"] for row in rows} == {"2026"}
+    corrected = next(row for row in rows if row["indicator_id"] == str(published.pk))
+    assert (corrected["value"], corrected["source"], corrected["status"]) == ("9.00", "erratum", "final")
+    assert corrected["corrected_at"] and corrected["signed_at"]
+
+
+def test_unsigned_values_are_not_published(pori, steering, client):
+    manual = Indicator.objects.filter(focus_area__programme=pori, source="manual").first()
+    services.indicator_value_enter(indicator=manual, year=2026, value="7", user=steering)
+    rows = list(csv.DictReader(io.StringIO(client.get(open_url("portal:programme-open-csv", pori)).content.decode())))
+    assert rows == []
+    assert client.get("/en/programme/no-such-programme/data/datapackage.json").status_code == 404
+
+
+def test_the_descriptor_also_passes_the_data_package_json_schema(pori, client):
+    """The same check without frictionless's own code: the descriptor names its CSV and describes every column."""
+    from portal.programme import opendata
+
+    descriptor = client.get(open_url("portal:programme-datapackage", pori)).json()
+    resource = descriptor["resources"][0]
+    assert resource["path"] == "indicator-values.csv"
+    assert [f["name"] for f in resource["schema"]["fields"]] == opendata.COLUMNS
+    header = client.get(open_url("portal:programme-open-csv", pori)).content.decode().splitlines()[0]
+    assert header.split(",") == opendata.COLUMNS
