@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from associations.models import Association, Event, Language, Membership, PublicBenefitSphere
-from associations.poland import LegalForm, nip_is_valid, regon_is_valid
+from associations.poland import LegalForm, nip_is_valid, public_benefit_spheres_ensure, regon_is_valid
 from portal.models import AgeGroup, ServiceArea
 
 # (name, legal form, spheres (points of art. 4 ust. 1), service area, age groups (indexes), description)
@@ -145,6 +145,7 @@ def identifiers(slug):
 def load(*, stdout):
     areas = {a.name: a for a in ServiceArea.objects.all()}
     ages = list(AgeGroup.objects.all())
+    public_benefit_spheres_ensure(PublicBenefitSphere)  # the migration loads them; a flushed test database has none
     spheres = {s.point: s for s in PublicBenefitSphere.objects.all()}
     polish = Language.objects.get_or_create(code="pl", defaults={"name": "polski", "order": 0})[0]
     for name, legal_form, points, area, age_indexes, description in ORGANISATIONS:

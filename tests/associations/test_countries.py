@@ -20,6 +20,7 @@ from associations.poland import (
     normalize_krs,
     normalize_nip,
     normalize_regon,
+    public_benefit_spheres_ensure,
 )
 from associations.services import registry as registry_services
 from associations.validators import BUSINESS_ID_INVALID
@@ -32,6 +33,12 @@ DIRECTORY = "/en/associations/"
 VALID_NIP = "3416721109"
 VALID_REGON = "723440104"
 VALID_REGON_LOCAL_UNIT = "54526914937424"
+
+
+@pytest.fixture(autouse=True)
+def spheres(db):
+    # Migration 0011 loads them; a transactional test elsewhere may have flushed the database since.
+    public_benefit_spheres_ensure(PublicBenefitSphere)
 
 
 @pytest.fixture(params=["pori", "poznan"])
