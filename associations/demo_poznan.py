@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from associations.models import Association, Event, Language, Membership, PublicBenefitSphere
 from associations.poland import LegalForm, nip_is_valid, public_benefit_spheres_ensure, regon_is_valid
+from associations.services.registry import SLUG_LETTERS
 from portal.models import AgeGroup, ServiceArea
 
 # (name, legal form, spheres (points of art. 4 ust. 1), service area, age groups (indexes), description)
@@ -149,7 +150,7 @@ def load(*, stdout):
     spheres = {s.point: s for s in PublicBenefitSphere.objects.all()}
     polish = Language.objects.get_or_create(code="pl", defaults={"name": "polski", "order": 0})[0]
     for name, legal_form, points, area, age_indexes, description in ORGANISATIONS:
-        slug = slugify(name)
+        slug = slugify(name.translate(SLUG_LETTERS))
         krs, nip, regon = identifiers(slug)
         # An ordinary association is not in the KRS and has no NIP of its own until it employs.
         registered = legal_form != LegalForm.ORDINARY_ASSOCIATION

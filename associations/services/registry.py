@@ -61,11 +61,15 @@ PROFILE_FILES = ("logo",)
 CONFIRMATION_INTERVAL_DAYS = 365
 
 
+# Letters slugify() would drop, not decompose: "Przyjaciół" must become "przyjaciol", not "przyjacio".
+SLUG_LETTERS = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss"})
+
+
 def unique_slug(name, *, exclude_pk=None):
     """A slug for ``name`` not used by another association: ``porin-karhut``, ``porin-karhut-2`` …"""
     from associations.urls import RESERVED_SLUGS
 
-    base = slugify(name)[:200] or "association"
+    base = slugify(name.translate(SLUG_LETTERS))[:200] or "association"
     if base in RESERVED_SLUGS:
         base = f"{base}-ry"
     slug, n = base, 1

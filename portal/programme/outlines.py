@@ -29,7 +29,7 @@ POLISH_STATUTORY = {
     "title": "Sprawozdanie z realizacji programu współpracy z organizacjami pozarządowymi za rok {year}",
     "legal_basis": (
         "Sprawozdanie na podstawie art. 5a ust. 3 ustawy z dnia 24 kwietnia 2003 r. o działalności "
-        "pożytku publicznego i o wolontariacie, przedkładane Radzie Miasta do dnia {deadline}."
+        "pożytku publicznego i o wolontariacie, przedkładane Radzie Miasta do dnia {deadline}"
     ),
     "sections": [
         {

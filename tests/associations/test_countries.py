@@ -270,3 +270,7 @@ def test_the_profile_shows_the_identity_of_the_citys_country(city, client, regis
         assert "KRS number" in page and "0000123456" in page and "Association (stowarzyszenie)" in page
     else:
         assert "KRS number" not in page
+
+
+def test_a_polish_name_keeps_its_l_in_the_slug(db):
+    assert registry_services.unique_slug("Stowarzyszenie Przyjaciół Łazarza") == "stowarzyszenie-przyjaciol-lazarza"
