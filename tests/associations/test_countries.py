@@ -5,6 +5,8 @@ profile the country layer (``associations.countries``) reads. ``make test`` also
 with ``CITY=poznan`` for the whole process (language, time zone, modeltranslation's default).
 """
 
+import json
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -274,3 +276,15 @@ def test_the_profile_shows_the_identity_of_the_citys_country(city, client, regis
 
 def test_a_polish_name_keeps_its_l_in_the_slug(db):
     assert registry_services.unique_slug("Stowarzyszenie Przyjaciół Łazarza") == "stowarzyszenie-przyjaciol-lazarza"
+
+
+def test_the_open_data_carries_the_identity_of_the_citys_country(city, client, registry):
+    header = client.get("/en/associations/export.csv").getvalue().decode("utf-8-sig").splitlines()[0]
+    records = json.loads(client.get("/en/associations/export.json").getvalue())["associations"]
+    przyjaciele = next(r for r in records if r["name"].startswith("Stowarzyszenie"))
+    if city == "poznan":
+        assert "krs_number" in header and "prh_class" not in header
+        assert przyjaciele["krs_number"] == "0000123456" and przyjaciele["public_benefit_spheres"] == ["15", "17"]
+    else:
+        assert "prh_class" in header and "krs_number" not in header
+        assert "krs_number" not in przyjaciele
