@@ -28,6 +28,7 @@ from associations.models import (
     Membership,
     PartnershipAgreement,
     PartnershipReview,
+    PublicBenefitSphere,
 )
 from associations.services import events, memberships, register_import, registry
 from associations.validators import IMAGE_FORMATS, validate_image_file, validate_pdf_file
@@ -101,6 +102,21 @@ class AssociationAdminForm(forms.ModelForm):
 
         return normalize_business_id(self.cleaned_data.get("business_id", ""))
 
+    def clean_krs_number(self):
+        from associations.poland import normalize_krs
+
+        return normalize_krs(self.cleaned_data.get("krs_number", ""))
+
+    def clean_nip(self):
+        from associations.poland import normalize_nip
+
+        return normalize_nip(self.cleaned_data.get("nip", ""))
+
+    def clean_regon(self):
+        from associations.poland import normalize_regon
+
+        return normalize_regon(self.cleaned_data.get("regon", ""))
+
 
 @admin.register(Association)
 class AssociationAdmin(SimpleHistoryAdmin):
@@ -110,7 +126,7 @@ class AssociationAdmin(SimpleHistoryAdmin):
     list_filter = ("moderation_state", "kind", "prh_class", "is_public", "service_areas", "languages")
     search_fields = ("name", "register_number", "business_id", "email")
     prepopulated_fields = {"slug": ("name",)}
-    filter_horizontal = ("fields_of_activity", "service_areas", "age_groups", "languages")
+    filter_horizontal = ("fields_of_activity", "public_benefit_spheres", "service_areas", "age_groups", "languages")
     # Moderation goes through the actions (services: e-mail, history, the creator's membership).
     readonly_fields = (
         *MODERATION_FIELDS,
@@ -156,6 +172,24 @@ class AssociationAdmin(SimpleHistoryAdmin):
         ),
         (_("Integration"), {"fields": ("linked_events_publisher", "created_by", "created_at", "updated_at")}),
     )
+
+    def get_fieldsets(self, request, obj=None):
+        # The register identity of the city's country (associations.countries), not the other's.
+        from associations.countries import current_country
+
+        (name, options), *rest = super().get_fieldsets(request, obj)
+        identity = ("name", "slug", "kind", *current_country().identity_fields)
+        return ((name, {**options, "fields": identity}), *rest)
+
+    def get_list_filter(self, request):
+        from associations.countries import POLAND, current_country
+
+        if current_country() == POLAND:
+            return tuple("public_benefit_spheres" if f == "prh_class" else f for f in self.list_filter)
+        return self.list_filter
+
+    def get_search_fields(self, request):
+        return (*self.search_fields, "krs_number", "nip", "regon")
 
     def get_urls(self):
         return [
@@ -367,6 +401,12 @@ class FieldOfActivityAdmin(TranslationAdmin):
     list_filter = (("parent", admin.EmptyFieldListFilter),)
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(PublicBenefitSphere)
+class PublicBenefitSphereAdmin(TranslationAdmin):
+    list_display = ("point", "name", "order")
+    search_fields = ("point", "name")
 
 
 @admin.register(Language)

@@ -512,6 +512,12 @@ def load(*, stdout):
 
 
 def _load(*, stdout):
+    if settings.CITY == "poznan":
+        from associations import demo_poznan
+
+        demo_poznan.load(stdout=stdout)
+        _staff_permissions()
+        return
     rng = random.Random(20260420)  # the programme's date: the same demo every time
     languages = _languages()
     fields = _fields()

@@ -11,7 +11,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from associations.models import Association, Event, FieldOfActivity, Language, PartnershipAgreement
+from associations.countries import FINLAND, POLAND, current_country
+from associations.models import Association, Event, FieldOfActivity, Language, PartnershipAgreement, PublicBenefitSphere
 from associations.search import SEARCH_MAX_LENGTH, SEARCH_TOO_LONG, search_associations
 from associations.widgets import FastSelect, FilterModelChoiceField
 from portal.models import AgeGroup, ServiceArea
@@ -56,6 +57,14 @@ class AssociationFilter(django_filters.FilterSet):
         empty_label=_("All classes"),
         widget=FastSelect,
     )
+    # Poland's classification (associations.countries): a sphere of public benefit of art. 4.
+    sphere = FastModelChoiceFilter(
+        label=_("Sphere of public benefit"),
+        queryset=PublicBenefitSphere.objects.all(),
+        to_field_name="point",
+        method="filter_sphere",
+        empty_label=_("All spheres"),
+    )
     field = FieldOfActivityFilter(
         label=_("Field of activity"),
         queryset=FieldOfActivity.objects.none(),
@@ -89,10 +98,15 @@ class AssociationFilter(django_filters.FilterSet):
 
     class Meta:
         model = Association
-        fields = ["q", "prh_class", "field", "service_area", "age_group", "language", "kind", "has_agreement"]
+        fields = ["q", "prh_class", "sphere", "field", "service_area", "age_group", "language", "kind", "has_agreement"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only the city's country's classification: PRH classes in Finland, spheres in Poland.
+        country = current_country()
+        for other in (FINLAND, POLAND):
+            if other.classification_filter != country.classification_filter:
+                self.filters.pop(other.classification_filter, None)
         self.filters["field"].queryset = fields_of_activity_in_tree_order()
         self.form.fields["field"].queryset = self.filters["field"].queryset
 
@@ -119,6 +133,12 @@ class AssociationFilter(django_filters.FilterSet):
     def filter_service_area(self, queryset, name, value):
         through = Association.service_areas.through
         return queryset.filter(Exists(through.objects.filter(association_id=OuterRef("pk"), servicearea_id=value.pk)))
+
+    def filter_sphere(self, queryset, name, value):
+        through = Association.public_benefit_spheres.through
+        return queryset.filter(
+            Exists(through.objects.filter(association_id=OuterRef("pk"), publicbenefitsphere_id=value.pk))
+        )
 
     def filter_age_group(self, queryset, name, value):
         through = Association.age_groups.through

@@ -9,8 +9,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from associations.countries import other_countries_fields
 from associations.filters import fields_of_activity_in_tree_order
-from associations.models import Association, Event, Language, Membership
+from associations.models import Association, Event, Language, Membership, PublicBenefitSphere
+from associations.poland import KRS_TAKEN, NIP_TAKEN, REGON_TAKEN, normalize_krs, normalize_nip, normalize_regon
 from associations.services.events import EVENT_FIELDS
 from associations.services.registry import PROFILE_FIELDS
 from associations.validators import (
@@ -106,6 +108,19 @@ class AssociationProfileForm(FieldMessagesModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # Wider than the stored digits: people type "778-14-13-251" or "PL 7781413251"; cleaned to digits.
+    krs_number = forms.CharField(
+        label=_("KRS number"), required=False, max_length=20, help_text=_("Ten digits, e.g. 0000123456.")
+    )
+    nip = forms.CharField(label=_("NIP"), required=False, max_length=20, help_text=_("Ten digits, e.g. 341-672-11-09."))
+    regon = forms.CharField(label=_("REGON"), required=False, max_length=20, help_text=_("9 or 14 digits."))
+    public_benefit_spheres = forms.ModelMultipleChoiceField(
+        label=_("Spheres of public benefit"),
+        queryset=PublicBenefitSphere.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The spheres of public tasks in art. 4 of the public benefit act that the statute names."),
+    )
     age_groups = forms.ModelMultipleChoiceField(
         label=_("Age groups served"),
         queryset=AgeGroup.objects.all(),
@@ -141,6 +156,9 @@ class AssociationProfileForm(FieldMessagesModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only the city's country's register identity (associations.countries).
+        for name in other_countries_fields():
+            self.fields.pop(name, None)
         self.fields["fields_of_activity"].queryset = fields_of_activity_in_tree_order()
         self.fields["founded_year"].widget.attrs.update({"min": 1800, "max": timezone.localdate().year})
         self.fields["email"].widget.attrs.setdefault("autocomplete", "email")
@@ -158,6 +176,21 @@ class AssociationProfileForm(FieldMessagesModelForm):
         if value and Association.objects.exclude(pk=self.instance.pk).filter(business_id=value).exists():
             raise ValidationError(BUSINESS_ID_TAKEN, code="unique")
         return value
+
+    def _clean_polish_identifier(self, field, normalize, taken):
+        value = normalize(self.cleaned_data.get(field, ""))
+        if value and Association.objects.exclude(pk=self.instance.pk).filter(**{field: value}).exists():
+            raise ValidationError(taken, code="unique")
+        return value
+
+    def clean_krs_number(self):
+        return self._clean_polish_identifier("krs_number", normalize_krs, KRS_TAKEN)
+
+    def clean_nip(self):
+        return self._clean_polish_identifier("nip", normalize_nip, NIP_TAKEN)
+
+    def clean_regon(self):
+        return self._clean_polish_identifier("regon", normalize_regon, REGON_TAKEN)
 
     def clean_website(self):
         value = self.cleaned_data.get("website", "")

@@ -14,6 +14,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from associations.poland import (
+    KRS_DB_REGEX,
+    KRS_TAKEN,
+    NIP_DB_REGEX,
+    NIP_TAKEN,
+    REGON_DB_REGEX,
+    REGON_TAKEN,
+    LegalForm,
+)
 from associations.validators import (
     AGREEMENT_END_BEFORE_START,
     BUSINESS_ID_DB_REGEX,
@@ -30,6 +39,7 @@ from portal.models import Audited, Stamped
 from portal.moderation import Moderated, ModeratedQuerySet, moderation_state_field
 
 FINNISH_SEARCH_CONFIG = "finnish"
+PLAIN_SEARCH_CONFIG = "simple"
 
 
 def search_vector():
@@ -53,6 +63,32 @@ class Unaccented(models.Func):
 
     function = "immutable_unaccent"
     output_field = models.TextField()
+
+
+def plain_search_vector():
+    """The vector for a language PostgreSQL cannot stem (Polish): ``simple`` over the unaccented text.
+
+    "Stowarzyszenie Przyjaciół Dzieci" is stored as ``stowarzyszenie przyjaciol dzieci``, so a search
+    typed without Polish letters finds it (``associations.countries``). IMMUTABLE, as a generated
+    column must be: ``immutable_unaccent`` and ``to_tsvector`` with an explicit configuration.
+    """
+    return SearchVector(Unaccented("name"), config=PLAIN_SEARCH_CONFIG, weight="A") + SearchVector(
+        Unaccented("description"), config=PLAIN_SEARCH_CONFIG, weight="B"
+    )
+
+
+class PlNipValid(models.Func):
+    """``pl_nip_valid(nip)`` (migration 0011): ten digits with a valid check digit."""
+
+    function = "pl_nip_valid"
+    output_field = models.BooleanField()
+
+
+class PlRegonValid(models.Func):
+    """``pl_regon_valid(regon)`` (migration 0011): 9 or 14 digits with a valid check digit."""
+
+    function = "pl_regon_valid"
+    output_field = models.BooleanField()
 
 
 def _random_name(folder, filename):
@@ -114,6 +150,28 @@ class FieldOfActivity(models.Model):
             raise ValidationError({"parent": _("A subfield cannot have subfields of its own.")})
 
 
+class PublicBenefitSphere(models.Model):
+    """A sphere of public tasks of art. 4 ust. 1 of the Polish public benefit act (sfera pożytku publicznego).
+
+    Poland's classification of organisations, as the PRH classes are Finland's
+    (``associations.countries``). The law's list is loaded by migration 0011
+    (``associations.poland.PUBLIC_BENEFIT_SPHERES``); the names are translated like the portal's
+    other city-managed names (``associations.translation``).
+    """
+
+    point = models.CharField(_("point of art. 4 ust. 1"), max_length=5, unique=True, help_text=_("E.g. 1a or 17."))
+    name = models.CharField(_("name"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "point"]
+        verbose_name = _("sphere of public benefit")
+        verbose_name_plural = _("spheres of public benefit")
+
+    def __str__(self):
+        return self.name
+
+
 class Language(models.Model):
     """A language an association works in. The name shown is translated when Django knows the code."""
 
@@ -152,7 +210,7 @@ class AssociationManager(models.Manager):
     def get_queryset(self):
         # The stored search vector is for the database's eyes only (associations.search filters
         # and ranks on it there): pages never load it.
-        return super().get_queryset().defer("search_vector")
+        return super().get_queryset().defer("search_vector", "search_vector_plain")
 
 
 class AssociationQuerySet(ModeratedQuerySet):
@@ -203,6 +261,7 @@ class Association(Moderated, Stamped):
         OTHER = "other", _("Other (e.g. parish)")
 
     PRHClass = PRHClass
+    LegalForm = LegalForm
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
@@ -217,6 +276,33 @@ class Association(Moderated, Stamped):
     prh_class = models.CharField(_("PRH class"), max_length=30, choices=PRHClass.choices, default=PRHClass.UNCLASSIFIED)
     fields_of_activity = models.ManyToManyField(
         FieldOfActivity, verbose_name=_("fields of activity"), blank=True, related_name="associations"
+    )
+    # Poland's register identity (associations.poland); empty in a Finnish city.
+    # db_default: a bulk COPY that names only the older columns (associations.bench) still works.
+    legal_form = models.CharField(
+        _("legal form"), max_length=30, choices=LegalForm.choices, blank=True, default="", db_default=""
+    )
+    krs_number = models.CharField(
+        _("KRS number"),
+        max_length=10,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("The number in the National Court Register: ten digits."),
+    )
+    nip = models.CharField(
+        _("NIP"), max_length=10, blank=True, default="", db_default="", help_text=_("The tax identification number.")
+    )
+    regon = models.CharField(
+        _("REGON"),
+        max_length=14,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("The statistical number: 9 or 14 digits."),
+    )
+    public_benefit_spheres = models.ManyToManyField(
+        PublicBenefitSphere, verbose_name=_("spheres of public benefit"), blank=True, related_name="associations"
     )
     description = models.TextField(_("description"), blank=True)
     email = models.EmailField(_("public e-mail"), blank=True)
@@ -245,10 +331,17 @@ class Association(Moderated, Stamped):
     search_vector = models.GeneratedField(
         expression=search_vector(), output_field=SearchVectorField(), db_persist=True, verbose_name=_("search vector")
     )
+    # The same without stemming or diacritics, for a city whose language PostgreSQL cannot stem.
+    search_vector_plain = models.GeneratedField(
+        expression=plain_search_vector(),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        verbose_name=_("search vector without diacritics"),
+    )
 
     objects = AssociationManager.from_queryset(AssociationQuerySet)()
     # Audited's history, less the generated column (a history row cannot store a GENERATED value).
-    history = HistoricalRecords(excluded_fields=["updated_at", "search_vector"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_vector", "search_vector_plain"])
 
     class Meta:
         ordering = ["name"]
@@ -287,10 +380,42 @@ class Association(Moderated, Stamped):
             models.CheckConstraint(
                 condition=Q(prh_class__in=[c.value for c in PRHClass]), name="association_prh_class_valid"
             ),
+            # Poland (associations.poland): formats, check digits and uniqueness in the database too.
+            models.UniqueConstraint(
+                fields=["krs_number"],
+                condition=~Q(krs_number=""),
+                name="association_krs_number_unique",
+                violation_error_message=KRS_TAKEN,
+            ),
+            models.UniqueConstraint(
+                fields=["nip"], condition=~Q(nip=""), name="association_nip_unique", violation_error_message=NIP_TAKEN
+            ),
+            models.UniqueConstraint(
+                fields=["regon"],
+                condition=~Q(regon=""),
+                name="association_regon_unique",
+                violation_error_message=REGON_TAKEN,
+            ),
+            models.CheckConstraint(
+                condition=Q(krs_number="") | Q(krs_number__regex=KRS_DB_REGEX), name="association_krs_number_format"
+            ),
+            models.CheckConstraint(condition=Q(nip="") | Q(nip__regex=NIP_DB_REGEX), name="association_nip_format"),
+            models.CheckConstraint(
+                condition=Q(regon="") | Q(regon__regex=REGON_DB_REGEX), name="association_regon_format"
+            ),
+            models.CheckConstraint(condition=Q(nip="") | Q(PlNipValid("nip")), name="association_nip_check_digit"),
+            models.CheckConstraint(
+                condition=Q(regon="") | Q(PlRegonValid("regon")), name="association_regon_check_digit"
+            ),
+            models.CheckConstraint(
+                condition=Q(legal_form="") | Q(legal_form__in=[c.value for c in LegalForm]),
+                name="association_legal_form_valid",
+            ),
         ]
         indexes = [
             # Full-text search (associations.search, step 1) and trigram similarity for typos (step 2).
             GinIndex(fields=["search_vector"], name="association_search_vector_gin"),
+            GinIndex(fields=["search_vector_plain"], name="association_search_plain_gin"),
             GinIndex(OpClass(Unaccented("name"), name="gin_trgm_ops"), name="association_name_trgm_gin"),
             models.Index(fields=["prh_class", "name"], name="association_prh_class_name"),
             models.Index(fields=["is_public", "moderation_state", "name"], name="association_public_name"),

@@ -1,9 +1,12 @@
 """Free-text search of the registry, in two steps:
 
-1. **Full-text** with the ``finnish`` configuration (stemming: "karhujen" finds "Karhut"), each
-   word also as a prefix ("Noormark" finds "Noormarkun"), against the stored, GIN-indexed
-   ``Association.search_vector`` (name weighs more than description). Ordered by ``ts_rank``,
-   then name.
+1. **Full-text**, in the city's country's configuration (``associations.countries``): in Finland
+   ``finnish`` (stemming: "karhujen" finds "Karhut"), each word also as a prefix ("Noormark" finds
+   "Noormarkun"), against the stored, GIN-indexed ``Association.search_vector`` (name weighs more
+   than description); in Poland, which PostgreSQL cannot stem, ``simple`` over the text without
+   diacritics (``search_vector_plain``), each word a prefix, so "Stowarzyszenie Przyjaciol" finds
+   "Stowarzyszenie Przyjaciół Dzieci" and "przyjaciel" … the trigram step below. Ordered by
+   ``ts_rank``, then name.
 2. Only when that finds nothing: **similarity** of the name with pg_trgm (trigram GIN index), both
    without diacritics, so a typo such as "Porn Karhtu" still finds "Porin Karhut ry" and
    "Elakelaiset" finds "Porin Eläkeläiset ry". Ordered by similarity, then name.
@@ -20,7 +23,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Q, Value
 from django.utils.translation import gettext_lazy as _
 
-from associations.models import FINNISH_SEARCH_CONFIG, Unaccented
+from associations.countries import current_country
+from associations.models import Unaccented
+from associations.poland import normalize_krs, normalize_nip, normalize_regon
 from associations.validators import normalize_business_id, normalize_register_number
 
 SEARCH_MAX_LENGTH = 200
@@ -37,11 +42,17 @@ def search_words(text: str) -> list[str]:
     return [w[:50] for w in words][:SEARCH_MAX_WORDS]
 
 
+IDENTIFIERS = {
+    "FI": ((normalize_business_id, "business_id"), (normalize_register_number, "register_number")),
+    "PL": ((normalize_krs, "krs_number"), (normalize_nip, "nip"), (normalize_regon, "regon")),
+}
+
+
 def _identifier_match(text):
-    """An exact register number or business ID typed into the search box."""
+    """An exact register identifier of the city's country typed into the search box."""
     text = (text or "").strip()
     q = Q()
-    for normalize, field in ((normalize_business_id, "business_id"), (normalize_register_number, "register_number")):
+    for normalize, field in IDENTIFIERS[current_country().code]:
         try:
             value = normalize(text)
         except ValidationError:
@@ -60,12 +71,17 @@ def search_associations(queryset, text):
     words = search_words(text)
     if not words:
         return queryset
+    country = current_country()
     identifier = _identifier_match(text)
-    tsquery = SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config=FINNISH_SEARCH_CONFIG)
-    condition = Q(search_vector=tsquery) | identifier if identifier else Q(search_vector=tsquery)
-    precise = queryset.filter(condition)
+    raw = " & ".join(f"{w}:*" for w in words)
+    # Without diacritics where the stored vector is (the same immutable_unaccent, in the database).
+    query_text = Unaccented(Value(raw)) if country.search_unaccented else raw
+    tsquery = SearchQuery(query_text, search_type="raw", config=country.search_config)
+    vector = country.search_vector_field
+    condition = Q(**{vector: tsquery})
+    precise = queryset.filter(condition | identifier if identifier else condition)
     if precise.exists():
-        return precise.annotate(relevance=SearchRank(F("search_vector"), tsquery)).order_by("-relevance", "name")
+        return precise.annotate(relevance=SearchRank(F(vector), tsquery)).order_by("-relevance", "name")
     phrase = Unaccented(Value(" ".join(words)))
     # The trigram recheck is the expensive part: run it once, for the best FUZZY_LIMIT names, and
     # let the page and its count work on those ids.

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from associations.countries import POLAND, current_country
 from associations.filters import AssociationFilter, EventFilter
 from associations.models import Association, Event, FieldOfActivity, Membership, PartnershipAgreement
 from associations.permissions import can_see_association
@@ -17,10 +18,13 @@ from portal.i18n import localized_name, localized_names
 
 
 def _directory_prefetches():
-    return [
+    prefetches = [
         Prefetch("fields_of_activity", queryset=FieldOfActivity.objects.select_related("parent")),
         "service_areas",
     ]
+    if current_country() == POLAND:
+        prefetches.append("public_benefit_spheres")
+    return prefetches
 
 
 def association_directory(*, params, queryset=None) -> AssociationFilter:
@@ -64,18 +68,25 @@ def directory_cards(associations) -> list[DirectoryCard]:
     prefix = reverse("associations:detail", kwargs={"slug": "-"})[:-2]
     kind_labels = dict(Association.Kind.choices)
     class_labels = dict(Association.PRHClass.choices)
+    legal_forms = dict(Association.LegalForm.choices)
+    poland = current_country() == POLAND
     cards = []
     for a in associations:
-        classification = str(class_labels.get(a.prh_class, ""))
-        if a.kind != Association.Kind.REGISTERED:
-            classification = f"{classification} · {kind_labels.get(a.kind, '')}"
+        if poland:
+            # Poland's classification: the legal form, and the spheres of public benefit as the fields.
+            classification = str(legal_forms.get(a.legal_form) or kind_labels.get(a.kind, ""))
+        else:
+            classification = str(class_labels.get(a.prh_class, ""))
+            if a.kind != Association.Kind.REGISTERED:
+                classification = f"{classification} · {kind_labels.get(a.kind, '')}"
+        fields = a.public_benefit_spheres.all() if poland else a.fields_of_activity.all()
         cards.append(
             DirectoryCard(
                 name=a.name,
                 url=f"{prefix}{a.slug}/",
                 logo_url=f"{prefix}{a.slug}/logo/" if a.logo else "",
                 classification=classification,
-                fields=[localized_name(f) for f in a.fields_of_activity.all()],
+                fields=[localized_name(f) for f in fields],
                 description=_plain_summary(a.description),
                 areas=localized_names(a.service_areas.all()),
                 confirmed_on=a.last_confirmed_on,

@@ -24,7 +24,7 @@ from associations.calendar import event_feed_item
 from associations.forms import ActingForForm, AssociationProfileForm, ClaimForm, EventForm, MemberRoleForm
 from associations.jsonld import event_jsonld, organization_jsonld
 from associations.models import Association, Event, Membership
-from associations.opendata import EXPORT_COLUMNS, export_row
+from associations.opendata import export_columns, export_row
 from associations.search import SEARCH_MAX_LENGTH, SEARCH_TOO_LONG, search_associations
 from associations.services import events, memberships, registry
 from associations.tokens import association_id_from_token
@@ -108,7 +108,7 @@ def directory_csv(request):
 
     def lines():
         yield "\ufeff"  # a BOM, so a spreadsheet opens it as UTF-8
-        yield writer.writerow(EXPORT_COLUMNS)
+        yield writer.writerow(export_columns())
         for association in rows.iterator(chunk_size=500):
             record = export_row(association, base_url=settings.SITE_URL)
             yield writer.writerow(["; ".join(v) if isinstance(v, list) else v for v in record.values()])

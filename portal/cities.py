@@ -51,6 +51,8 @@ CITY_PROFILES = {
         "country": "PL",
         "coordinator_email": "ngo@um.poznan.pl",
         "programme": "Program współpracy z organizacjami pozarządowymi",
+        # The yearly report's statutory outline (portal/programme/outlines.py): art. 5a ust. 3.
+        "report_outline": "pl_statutory",
     },
 }
 

@@ -12,6 +12,7 @@ Other apps' demo data may rely on the department names in ``DEPARTMENTS`` and th
 """
 
 import re
+import sys
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -366,27 +367,36 @@ PAGE_SLUGS = ["how-to-use", "accessibility", "privacy"]
 PAGE_LANGUAGES = ["fi", "sv", "en", "pl"]
 
 
+def city_data():
+    """This module for Pori; ``portal.demo_poznan`` (the same names) for Poznań."""
+    if settings.CITY == "poznan":
+        from portal import demo_poznan
+
+        return demo_poznan
+    return sys.modules[__name__]
+
+
 def load(*, stdout):
     # City-managed names are written and looked up in the city's own language (modeltranslation).
     with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
-        _load(stdout=stdout)
+        _load(stdout=stdout, data=city_data())
 
 
-def _load(*, stdout):
-    departments = _departments()
-    for order, name in enumerate(SERVICE_AREAS):
+def _load(*, stdout, data):
+    departments = _departments(data.DEPARTMENTS)
+    for order, name in enumerate(data.SERVICE_AREAS):
         translate(ServiceArea.objects.get_or_create(name=name, defaults={"order": order})[0])
-    for order, (name, min_age, max_age) in enumerate(AGE_GROUPS):
+    for order, (name, min_age, max_age) in enumerate(data.AGE_GROUPS):
         translate(
             AgeGroup.objects.get_or_create(
                 name=name, defaults={"min_age": min_age, "max_age": max_age, "order": order}
             )[0]
         )
-    topics = {slug: Topic.objects.get_or_create(slug=slug, defaults={"name": name})[0] for slug, name in TOPICS}
+    topics = {slug: Topic.objects.get_or_create(slug=slug, defaults={"name": name})[0] for slug, name in data.TOPICS}
     for topic in topics.values():
         translate(topic)
-    _contacts(departments, topics)
-    _forums(departments)
+    _contacts(departments, topics, data.CONTACTS)
+    _forums(departments, data.BODIES, data.NETWORKS)
     _pages()
     stdout.write(
         f"  {Department.objects.count()} departments, {ServiceArea.objects.count()} service areas, "
@@ -395,9 +405,9 @@ def _load(*, stdout):
     )
 
 
-def _departments():
+def _departments(names=DEPARTMENTS):
     departments = {}
-    for name, short_name in DEPARTMENTS:
+    for name, short_name in names:
         department, _created = Department.objects.get_or_create(name=name, defaults={"short_name": short_name})
         if department.staff_group_id is None:
             department.staff_group, _created = Group.objects.get_or_create(name=f"{name} staff")
@@ -407,9 +417,9 @@ def _departments():
     return departments
 
 
-def _contacts(departments, topics):
+def _contacts(departments, topics, contacts=CONTACTS):
     has_coordinator = ContactPerson.objects.filter(is_coordinator=True).exists()
-    for data in CONTACTS:
+    for data in contacts:
         email = data["email"] or settings.CITY_PROFILE["coordinator_email"]
         contact, created = ContactPerson.objects.get_or_create(
             email=email,
@@ -424,8 +434,8 @@ def _contacts(departments, topics):
             contact.topics.set([topics[slug] for slug in data["topics"]])
 
 
-def _forums(departments):
-    for data in BODIES:
+def _forums(departments, bodies=BODIES, networks=NETWORKS):
+    for data in bodies:
         forum, _created = Forum.objects.get_or_create(
             slug=data["slug"],
             defaults={
@@ -436,7 +446,7 @@ def _forums(departments):
             },
         )
         translate(forum)
-    for name, department, joined_year, website, description in NETWORKS:
+    for name, department, joined_year, website, description in networks:
         Forum.objects.get_or_create(
             slug=slugify(name),
             defaults={

@@ -170,7 +170,6 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TIMEZONE = "Europe/Helsinki"
 CELERY_TASK_IGNORE_RESULT = True
 # Publishing must not hang a web request when Redis is down: the outbox row waits for beat.
 CELERY_TASK_PUBLISH_RETRY = False
@@ -378,6 +377,8 @@ USE_I18N = True
 FORMAT_MODULE_PATH = ["portal.formats"]
 USE_TZ = True
 TIME_ZONE = env.str("TIME_ZONE", default=CITY_PROFILE["time_zone"])
+# Beat's crontab entries and Celery's own dates follow the city's clock, as the pages do.
+CELERY_TIMEZONE = TIME_ZONE
 LANGUAGE_COOKIE_SECURE = PRODUCTION
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"

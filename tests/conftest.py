@@ -71,7 +71,17 @@ def pytest_unconfigure(config):
         _traveller = None
 
 
+def pytest_runtest_setup(item):
+    """``@pytest.mark.country("FI")``: a test of one country's registry, skipped under another
+    city's profile (``make test`` runs the registry tests again with ``CITY=poznan``)."""
+    marker = item.get_closest_marker("country")
+    if marker is not None and settings.CITY_PROFILE["country"] not in marker.args:
+        pytest.skip(f"a {'/'.join(marker.args)} registry test; the city profile is {settings.CITY}")
+
+
 def pytest_report_header(config):
+    if settings.CITY != "pori":
+        return f"city profile: {settings.CITY}" + (f", {TEST_NOW}={os.environ[TEST_NOW]}" if _traveller else "")
     if _traveller is not None:
         from django.utils import timezone
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from associations.models import Association, Membership
+from associations.poland import KRS_TAKEN, NIP_TAKEN, REGON_TAKEN, normalize_krs, normalize_nip, normalize_regon
 from associations.services.memberships import association_admin_emails, membership_decide
 from associations.tokens import confirmation_token
 from associations.validators import (
@@ -38,6 +39,12 @@ PROFILE_FIELDS = (
     "register_number",
     "business_id",
     "prh_class",
+    # Poland's (associations.countries: a form shows only its country's identity fields)
+    "legal_form",
+    "krs_number",
+    "nip",
+    "regon",
+    "public_benefit_spheres",
     "fields_of_activity",
     "description",
     "website",
@@ -54,11 +61,15 @@ PROFILE_FILES = ("logo",)
 CONFIRMATION_INTERVAL_DAYS = 365
 
 
+# Letters slugify() would drop, not decompose: "Przyjaciół" must become "przyjaciol", not "przyjacio".
+SLUG_LETTERS = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss"})
+
+
 def unique_slug(name, *, exclude_pk=None):
     """A slug for ``name`` not used by another association: ``porin-karhut``, ``porin-karhut-2`` …"""
     from associations.urls import RESERVED_SLUGS
 
-    base = slugify(name)[:200] or "association"
+    base = slugify(name.translate(SLUG_LETTERS))[:200] or "association"
     if base in RESERVED_SLUGS:
         base = f"{base}-ry"
     slug, n = base, 1
@@ -85,14 +96,36 @@ def check_identifiers(association):
         association.business_id = normalize_business_id(association.business_id)
     except ValidationError as exc:
         errors["business_id"] = exc.messages
+    for field, normalize in POLISH_IDENTIFIERS.items():
+        try:
+            setattr(association, field, normalize(getattr(association, field)))
+        except ValidationError as exc:
+            errors[field] = exc.messages
     others = Association.objects.exclude(pk=association.pk)
-    if association.register_number and others.filter(register_number=association.register_number).exists():
-        errors["register_number"] = [REGISTER_NUMBER_TAKEN]
-    if association.business_id and others.filter(business_id=association.business_id).exists():
-        errors["business_id"] = [BUSINESS_ID_TAKEN]
+    for field, message in IDENTIFIER_TAKEN.items():
+        value = getattr(association, field)
+        if field not in errors and value and others.filter(**{field: value}).exists():
+            errors[field] = [message]
     if errors:
         raise ValidationError(errors)
 
+
+POLISH_IDENTIFIERS = {"krs_number": normalize_krs, "nip": normalize_nip, "regon": normalize_regon}
+IDENTIFIER_TAKEN = {
+    "register_number": REGISTER_NUMBER_TAKEN,
+    "business_id": BUSINESS_ID_TAKEN,
+    "krs_number": KRS_TAKEN,
+    "nip": NIP_TAKEN,
+    "regon": REGON_TAKEN,
+}
+# A lost race on a unique identifier, by the constraint's name: the field and its message.
+UNIQUE_IDENTIFIER_CONSTRAINTS = {
+    "association_register_number_unique": "register_number",
+    "association_business_id_unique": "business_id",
+    "association_krs_number_unique": "krs_number",
+    "association_nip_unique": "nip",
+    "association_regon_unique": "regon",
+}
 
 # PostgreSQL's name for the slug field's UNIQUE (``unique=True``, migration 0001).
 SLUG_CONSTRAINT = "associations_association_slug_key"
@@ -112,10 +145,9 @@ def save_association(association, *, update_fields=None, attempts=5):
             return
         except IntegrityError as exc:
             constraint = violated_constraint(exc)
-            if constraint == "association_register_number_unique":
-                raise ValidationError({"register_number": [REGISTER_NUMBER_TAKEN]}) from exc
-            if constraint == "association_business_id_unique":
-                raise ValidationError({"business_id": [BUSINESS_ID_TAKEN]}) from exc
+            if constraint in UNIQUE_IDENTIFIER_CONSTRAINTS:
+                field = UNIQUE_IDENTIFIER_CONSTRAINTS[constraint]
+                raise ValidationError({field: [IDENTIFIER_TAKEN[field]]}) from exc
             if constraint == SLUG_CONSTRAINT and attempt < attempts - 1:
                 association.slug = f"{unique_slug(association.name)[:200]}-{secrets.token_hex(2)}"
                 continue

@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from portal import registries
+from portal.cities import CITY_PROFILES
 from portal.programme.models import Action, ActionStatus, FocusArea, Indicator, IndicatorValue, Programme
+from portal.programme.outlines import outline_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -282,6 +284,8 @@ def programme_overview(programme, year, *, now=None):
         "year": year,
         "as_of": now.isoformat(),
         "focus_areas": focus_areas,
+        # The city's statutory outline, if its law prescribes one (Poznań: art. 5a ust. 3).
+        "statutory": outline_snapshot(CITY_PROFILES.get(programme.city, {}).get("report_outline"), year),
     }
 
 

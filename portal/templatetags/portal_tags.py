@@ -50,3 +50,11 @@ def staff_waiting_tasks(context):
 
     request = context.get("request")
     return staff_tasks(request) if request is not None else []
+
+
+@register.filter(name="money")
+def money_filter(value, currency=None):
+    """``{{ amount|money }}`` in the city's currency, ``{{ amount|money:round.currency }}`` in another."""
+    from portal.money import money
+
+    return money(value, currency)

@@ -58,6 +58,7 @@ def test_a_misspelt_search_still_finds_porin_karhut(client, registry):
     assert "Piilotettu Kerho" not in names(response)
 
 
+@pytest.mark.country("FI")
 def test_search_finds_inflected_and_partial_words_and_orders_by_relevance(client, registry):
     # "karhujen" (genitive plural) matches the name "Karhut" (stemmed) and the other's description.
     response = client.get(URL, {"q": "karhujen"})
@@ -65,6 +66,7 @@ def test_search_finds_inflected_and_partial_words_and_orders_by_relevance(client
     assert names(client.get(URL, {"q": "Noormark"})) == ["Noormarkun Nuorisoseura ry"]
 
 
+@pytest.mark.country("FI")
 def test_search_by_business_id_or_register_number_finds_the_exact_entry(client, registry):
     assert names(client.get(URL, {"q": "0112038-9"})) == ["Porin Karhut ry"]
     assert names(client.get(URL, {"q": "123456"})) == ["Porin Karhut ry"]

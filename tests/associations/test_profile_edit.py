@@ -49,6 +49,7 @@ def snapshot(association):
     )
 
 
+@pytest.mark.country("FI")
 def test_a_representative_edits_the_profile_and_it_is_public_at_once_and_in_history(
     client_for, association, association_member, client
 ):
@@ -80,6 +81,7 @@ def test_a_representative_edits_the_profile_and_it_is_public_at_once_and_in_hist
     assert "Uusi kuvaus." in client.get("/en/associations/porin-karhut/").content.decode()
 
 
+@pytest.mark.country("FI")
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
@@ -119,6 +121,7 @@ def test_a_20_mb_logo_is_refused_and_not_written(client_for, association, associ
     assert not list(media.rglob("*.png")) if media.exists() else True
 
 
+@pytest.mark.country("FI")
 def test_a_duplicate_register_number_is_refused(client_for, association, association_member):
     AssociationFactory(name="Toinen ry", register_number="123.456")
     before = snapshot(association)

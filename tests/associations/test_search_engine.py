@@ -60,6 +60,7 @@ def _name_length():
         return cursor.fetchone()[0]
 
 
+@pytest.mark.country("FI")
 def test_a_migration_that_lengthens_the_searched_name_runs_and_the_search_still_works(client, registry):
     # PostgreSQL refuses to change the type of a column that a generated column reads; the
     # schema editor (portal/dbbackend/base.py) rebuilds search_vector and its index around the change.
