@@ -50,7 +50,7 @@ def load_spheres(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("associations", "0010_names_per_language"),
+        ("associations", "0012_cooperation"),
         ("portal", "0005_names_per_language"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
