@@ -27,4 +27,6 @@ urlpatterns = [
     path("applications/<int:pk>/report/", views.report_form, name="report"),
     path("applications/<int:pk>/messages/", views.message_post, name="message-post"),
     path("reviews/<int:pk>/", views.review, name="review"),
+    path("manage/<slug:slug>/", views.round_manage, name="round-manage"),
+    path("manage/<slug:slug>/<int:pk>/", views.round_manage_application, name="round-manage-application"),
 ]

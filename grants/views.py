@@ -218,6 +218,7 @@ def _form_data(request, application_or_round):
         "planned_results": results,
         "age_groups": [int(v) for v in post.getlist("age_groups") if v.isdigit()],
         "service_areas": [int(v) for v in post.getlist("service_areas") if v.isdigit()],
+        "strategy_goals": [int(v) for v in post.getlist("strategy_goals") if v.isdigit()],
     }
 
 
@@ -237,9 +238,26 @@ def _form_context(application=None, round_=None, data=None, errors=None):
             "planned_results": list(application.planned_results.values("description", "target_value", "measure")),
             "age_groups": list(application.age_groups.values_list("pk", flat=True)),
             "service_areas": list(application.service_areas.values_list("pk", flat=True)),
+            "strategy_goals": list(application.strategy_goals.values_list("pk", flat=True)),
         }
-    data = data or {"answers": {}, "budget_lines": [], "planned_results": [], "age_groups": [], "service_areas": []}
-    fields = [{**f, "value": (data.get("answers") or {}).get(f["name"], "")} for f in form_version.fields]
+    data = data or {
+        "answers": {},
+        "budget_lines": [],
+        "planned_results": [],
+        "age_groups": [],
+        "service_areas": [],
+        "strategy_goals": [],
+    }
+    strategy_goals = list(services.strategy_goal_choices().select_related("programme"))
+    errors = errors or {}
+    fields = [
+        {
+            **f,
+            "value": (data.get("answers") or {}).get(f["name"], ""),
+            "errors": errors.get(f"answer_{f['name']}", []),
+        }
+        for f in form_version.fields
+    ]
     budget = list(data.get("budget_lines") or []) + [{"item": "", "amount": ""}] * 2
     results = list(data.get("planned_results") or []) + [{"description": "", "target_value": "", "measure": ""}]
     return {
@@ -253,6 +271,8 @@ def _form_context(application=None, round_=None, data=None, errors=None):
         "errors": errors or {},
         "age_groups": AgeGroup.objects.all(),
         "service_areas": ServiceArea.objects.all(),
+        "strategy_goals": strategy_goals,
+        "programme": strategy_goals[0].programme if strategy_goals else None,
     }
 
 
@@ -346,11 +366,25 @@ def application_detail(request, pk):
             "transitions": application.transitions.select_related("by").all(),
             "thread": application.messages.select_related("created_by").all(),
             "results": application.planned_results.all(),
+            "strategy_goals": application.strategy_goals.all(),
+            "answers": _answers(application),
             "attachments": application.attachments.all(),
             "can_edit": role == "applicant" and application.state in ("draft", "returned"),
             "breadcrumbs": [(_("Grants"), reverse("grants:round-list")), (application.title, "")],
         },
     )
+
+
+def _answers(application):
+    """The answers to the application's own form version, in its order and with its labels."""
+    labels = {True: _("Yes"), False: _("No"), "yes": _("Yes"), "no": _("No")}
+    rows = []
+    for field in application.form_version.fields:
+        value = application.answers.get(field["name"], "")
+        if field.get("type") == "yes_no":
+            value = labels.get(value, value)
+        rows.append((field["label"], value))
+    return rows
 
 
 @login_required
@@ -391,6 +425,7 @@ def my_applications(request):
                 for application in selectors.representative_applications(request.user)
             ],
             "reviews": selectors.reviews_of(request.user),
+            "operated": selectors.operated_rounds(request.user),
             "breadcrumbs": [(_("Grants"), reverse("grants:round-list")), (_("My applications"), "")],
         },
     )
@@ -556,3 +591,67 @@ def review(request, pk):
             "breadcrumbs": [(_("Grants"), reverse("grants:round-list")), (_("Review"), "")],
         },
     )
+
+
+# --- Running a regranting round (the operator association) --------------------------------
+@login_required
+@require_GET
+def round_manage(request, slug):
+    """The operator's desk: the round's ledger within its sub-appropriation, every submitted
+    application with its state, reviews and decision, and the forms to handle them."""
+    round_ = permissions.round_for_manager(request, slug)
+    summary = {row.application.pk: row for row in selectors.panel_summary(round_)}
+    rows = [
+        (a, summary.get(a.pk), workflow.represents(request.user, a.association))
+        for a in selectors.managed_applications(round_)
+    ]
+    return render(
+        request,
+        "grants/round_manage.html",
+        {
+            "round": round_,
+            "ledger": selectors.round_ledger(round_),
+            "rows": rows,
+            "breadcrumbs": [
+                (_("Grants"), reverse("grants:round-list")),
+                (_("My applications"), reverse("grants:my-applications")),
+                (round_.title, ""),
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def round_manage_application(request, slug, pk):
+    """One action of the round's manager on one application: review it myself, start the
+    review, return it for completion, or decide (the same services, row locks and ledger as the
+    city's own decisions)."""
+    round_ = permissions.round_for_manager(request, slug)
+    application = permissions.managed_application(request, round_, pk)
+    action = request.POST.get("action", "")
+    try:
+        if action == "review":
+            review_ = services.review_assign(application=application, reviewer=request.user, user=request.user)
+            return redirect("grants:review", pk=review_.pk)
+        if action == "start_review":
+            services.application_start_review(application=application, user=request.user)
+            messages.success(request, _("The application is in review."))
+        elif action == "return":
+            services.application_return(application=application, user=request.user, note=request.POST.get("note", ""))
+            messages.success(request, _("The application was returned for completion; the note was e-mailed."))
+        elif action == "decide":
+            services.decision_make(
+                application=application,
+                user=request.user,
+                amount=request.POST.get("amount", ""),
+                grounds=request.POST.get("grounds", ""),
+            )
+            messages.success(request, _("The decision was made; the applicant was e-mailed."))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        _messages_from(request, exc)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("You are not allowed to do this."))
+    return redirect(reverse("grants:round-manage", args=[round_.slug]) + f"#a{application.pk}")
