@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from associations.acting import acting_association
+from associations.models import Association
 from grants import permissions, selectors, services, workflow
 from grants.models import Application, GrantRound
 from grants.opendata import CSV_COLUMNS, grant_record, grant_row
@@ -265,7 +266,9 @@ def _form_context(application=None, round_=None, data=None, errors=None):
         "application": application,
         "form_version": form_version,
         "data": data,
-        "fields": fields,
+        # Statements to confirm (the Polish offer's section VII) come last, after the budget and results.
+        "fields": [f for f in fields if f.get("type") != "confirm"],
+        "statements": [f for f in fields if f.get("type") == "confirm"],
         "budget": budget,
         "results": results,
         "errors": errors or {},
@@ -601,10 +604,8 @@ def round_manage(request, slug):
     application with its state, reviews and decision, and the forms to handle them."""
     round_ = permissions.round_for_manager(request, slug)
     summary = {row.application.pk: row for row in selectors.panel_summary(round_)}
-    rows = [
-        (a, summary.get(a.pk), workflow.represents(request.user, a.association))
-        for a in selectors.managed_applications(round_)
-    ]
+    own = set(Association.objects.represented_by(request.user).values_list("pk", flat=True))
+    rows = [(a, summary.get(a.pk), a.association_id in own) for a in selectors.managed_applications(round_)]
     return render(
         request,
         "grants/round_manage.html",

@@ -213,8 +213,28 @@ def grant_pages(transactional_db):
         application=ApplicationFactory(round=small, association=karhut, title="Piknik puistossa"), user=representative
     )
     services.application_publish_for_comment(application=offer, user=staff, now=timezone.now() - dt.timedelta(days=1))
+    # The Polish statutory offer form (sections, radios, statements) and a regranting round run by
+    # an operator association, whose administrator handles it on the site.
+    from grants.forms_schema import form_version_from_schema
+    from grants.models import GrantType
+
+    competition = GrantRoundFactory(department=department, title="Otwarty konkurs ofert", slug="konkurs")
+    competition.form_version = form_version_from_schema(grant_type=competition.grant_type, key="pl-offer-2018")
+    competition.save()
+    offer_draft = ApplicationFactory(
+        round=competition, association=karhut, title="Warsztaty", form_version=competition.form_version
+    )
+    operator = AssociationFactory(name="Centrum Inicjatyw Lokalnych")
+    operator_admin = MembershipFactory(association=operator, role="admin", user__email="cil@example.org").user
+    regranting = GrantRoundFactory(department=department, title="Mikrogranty", slug="mikrogranty", operator=operator)
+    regranting.grant_type.kind = GrantType.Kind.REGRANTING
+    regranting.grant_type.save()
+    services.application_submit(
+        application=ApplicationFactory(round=regranting, association=karhut, title="Ogród"), user=representative
+    )
     return {
         "representative": representative,
+        "operator": operator_admin,
         "gate": gate,
         "scoring": scoring,
         "paths": {
@@ -228,7 +248,9 @@ def grant_pages(transactional_db):
                 "/en/grants/applications/",
                 "/en/grants/decisions/",
                 f"/en/grants/offers/{offer.pk}/",
+                f"/en/grants/applications/{offer_draft.pk}/edit/",
             ],
+            "operator": [f"/en/grants/manage/{regranting.slug}/"],
             "gate": [f"/en/grants/reviews/{services.Review.objects.get(reviewer=gate).pk}/"],
             "scoring": [f"/en/grants/reviews/{review.pk}/", "/en/grants/applications/"],
         },

@@ -148,3 +148,18 @@ def test_nobody_else_opens_or_acts_on_the_operators_desk(client_for, offers, reg
 def test_the_department_staff_still_run_a_regranting_round(offers, staff):
     services.decision_make(application=offers[0], user=staff, amount="1000", grounds="Hyvä")
     assert Decision.objects.count() == 1
+
+
+def test_the_operators_desk_keeps_a_constant_query_count(client_for, regranting, operator_admin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(operator_admin)
+    url = f"/en/grants/manage/{regranting.slug}/"
+    counts = []
+    for n in (2, 10):
+        ApplicationFactory.create_batch(n, round=regranting, state=S.SUBMITTED)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
