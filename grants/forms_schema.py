@@ -1,6 +1,7 @@
 """Application forms kept as files (``grants/schemas/``): the statutory Polish offer forms.
 
-A schema file holds ``title``, ``note`` and ``fields`` in the shape of ``FormVersion.fields``.
+A schema file holds ``title``, ``note``, ``fields`` and ``report_fields`` in the shape of
+``FormVersion.fields`` (the offer and its statutory report).
 ``form_version_from_schema`` turns one into the grant type's next form version, so the statutory
 form is versioned like any other (applications already made keep their own version).
 """
@@ -23,7 +24,8 @@ FORM_SCHEMAS = {
 def load_schema(key):
     """The schema as a dict; its fields checked as a form version would check them."""
     data = json.loads((SCHEMAS / FORM_SCHEMAS[key]).read_text(encoding="utf-8"))
-    FormVersion(fields=data["fields"]).clean()
+    data.setdefault("report_fields", [])
+    FormVersion(fields=data["fields"], report_fields=data["report_fields"]).clean()
     return data
 
 
@@ -32,12 +34,13 @@ def form_version_from_schema(*, grant_type, key, user=None) -> FormVersion:
     """The grant type's newest version if it already has the schema's fields, else a new version."""
     data = load_schema(key)
     latest = FormVersion.objects.select_for_update().filter(grant_type=grant_type).order_by("-number").first()
-    if latest is not None and latest.fields == data["fields"]:
+    if latest is not None and latest.fields == data["fields"] and latest.report_fields == data["report_fields"]:
         return latest
     version = FormVersion(
         grant_type=grant_type,
         number=(latest.number + 1) if latest else 1,
         fields=data["fields"],
+        report_fields=data["report_fields"],
         note=data["title"][:300],
         created_by=user,
     )

@@ -89,6 +89,12 @@ class FormVersion(Stamped):
     )
     number = models.PositiveSmallIntegerField(_("version"))
     fields = models.JSONField(_("fields"), default=list, blank=True)
+    report_fields = models.JSONField(
+        _("report fields"),
+        default=list,
+        blank=True,
+        help_text=_("Questions of the report after use, in the same shape (e.g. the Polish statutory report)."),
+    )
     note = models.CharField(_("what changed"), max_length=300, blank=True)
 
     class Meta:
@@ -103,10 +109,14 @@ class FormVersion(Stamped):
         return f"{self.grant_type} v{self.number}"
 
     def clean(self):
+        for fields in (self.fields, self.report_fields):
+            self._clean_fields(fields)
+
+    def _clean_fields(self, fields):
         from django.core.exceptions import ValidationError
 
         names = set()
-        for field in self.fields if isinstance(self.fields, list) else [None]:
+        for field in fields if isinstance(fields, list) else [None]:
             if not isinstance(field, dict) or not field.get("name") or not field.get("label"):
                 raise ValidationError({"fields": _("Every field needs a name and a label.")})
             if field.get("type", "text") not in self.FIELD_TYPES:
@@ -673,6 +683,9 @@ class GrantReport(Audited):
     amount_used = models.DecimalField(_("amount used"), **MONEY)
     participants = models.JSONField(
         _("participants by age group"), default=dict, blank=True, help_text=_("Age group id → number of participants.")
+    )
+    answers = models.JSONField(
+        _("answers"), default=dict, blank=True, help_text=_("Answers to the form version's report fields.")
     )
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.SUBMITTED)
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)

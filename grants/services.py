@@ -272,10 +272,10 @@ def _clean_results(results):
     return cleaned
 
 
-def _clean_answers(answers, form_version):
+def _clean_answers(answers, fields):
     """Keep only the form's own fields; numbers must be numbers. Required ones are checked on submit."""
     cleaned = {}
-    for field in form_version.fields:
+    for field in fields:
         name = field["name"]
         value = (answers or {}).get(name, "")
         value = value.strip() if isinstance(value, str) else value
@@ -311,7 +311,7 @@ def _apply(application, data):
     if "summary" in data:
         application.summary = (data["summary"] or "").strip()
     if "answers" in data:
-        application.answers = _clean_answers(data["answers"], application.form_version)
+        application.answers = _clean_answers(data["answers"], application.form_version.fields)
     if "budget_lines" in data:
         application.budget_lines = _clean_budget(data["budget_lines"], round_)
     if "own_contribution" in data:
@@ -425,15 +425,21 @@ def _check_complete(application):
         errors["title"] = [TITLE_REQUIRED]
     if application.amount_requested <= 0:
         errors["amount_requested"] = [AMOUNT_REQUIRED]
-    for field in application.form_version.fields:
-        value = application.answers.get(field["name"], "")
-        if field.get("required") and value in ("", None):
-            message = STATEMENT_REQUIRED if field.get("type") == "confirm" else ANSWER_REQUIRED
-            errors[f"answer_{field['name']}"] = [ValidationError(message, params={"label": field["label"]})]
+    errors.update(_missing_answers(application.form_version.fields, application.answers))
     if not application.planned_results.exists():
         errors["planned_results"] = [RESULTS_REQUIRED]
     if errors:
         raise ValidationError(errors)
+
+
+def _missing_answers(fields, answers):
+    errors = {}
+    for field in fields:
+        value = answers.get(field["name"], "")
+        if field.get("required") and value in ("", None):
+            message = STATEMENT_REQUIRED if field.get("type") == "confirm" else ANSWER_REQUIRED
+            errors[f"answer_{field['name']}"] = [ValidationError(message, params={"label": field["label"]})]
+    return errors
 
 
 @transaction.atomic
@@ -877,9 +883,12 @@ def payment_record(*, application, user, amount, paid_on, reference="") -> Payme
 
 
 @transaction.atomic
-def report_submit(*, application, user, use_of_funds, amount_used, results, participants=None) -> GrantReport:
+def report_submit(
+    *, application, user, use_of_funds, amount_used, results, participants=None, answers=None
+) -> GrantReport:
     """The report after use: use of funds, the achieved value of every planned result (the
-    promise and the outcome side by side), participants by age group."""
+    promise and the outcome side by side), participants by age group, and the answers to the
+    form version's report fields (the Polish statutory report's sections)."""
     application = _lock(application)
     _require_applicant(user, application)
     if application.state != S.PAID:
@@ -911,6 +920,14 @@ def report_submit(*, application, user, use_of_funds, amount_used, results, part
             errors["participants"] = [PARTICIPANTS_INVALID]
             break
         counted[str(key)] = number
+    report_fields = application.form_version.report_fields
+    try:
+        cleaned_answers = _clean_answers(answers, report_fields)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        cleaned_answers = {}
+    else:
+        errors.update(_missing_answers(report_fields, cleaned_answers))
     if errors:
         raise ValidationError(errors)
     report, _created = GrantReport.objects.update_or_create(
@@ -919,6 +936,7 @@ def report_submit(*, application, user, use_of_funds, amount_used, results, part
             "use_of_funds": use_of_funds,
             "amount_used": used,
             "participants": counted,
+            "answers": cleaned_answers,
             "state": GrantReport.State.SUBMITTED,
             "submitted_at": timezone.now(),
             "created_by": user,

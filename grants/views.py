@@ -487,7 +487,8 @@ def report_form(request, pk):
     planned = list(application.planned_results.all())
     age_groups = list(AgeGroup.objects.all())
     errors = {}
-    values = {"use_of_funds": "", "amount_used": "", "results": {}, "participants": {}}
+    report_fields = application.form_version.report_fields
+    values = {"use_of_funds": "", "amount_used": "", "results": {}, "participants": {}, "answers": {}}
     report = getattr(application, "report", None)
     if report is not None:
         values = {
@@ -495,6 +496,7 @@ def report_form(request, pk):
             "amount_used": report.amount_used,
             "results": {r.planned_result_id: r.achieved_value for r in report.results.all()},
             "participants": {int(k): v for k, v in report.participants.items() if str(k).isdigit()},
+            "answers": report.answers,
         }
     if request.method == "POST":
         values = {
@@ -502,6 +504,7 @@ def report_form(request, pk):
             "amount_used": request.POST.get("amount_used", ""),
             "results": {p.pk: request.POST.get(f"result_{p.pk}", "") for p in planned},
             "participants": {g.pk: request.POST.get(f"participants_{g.pk}", "") for g in age_groups},
+            "answers": {f["name"]: request.POST.get(f"answer_{f['name']}", "") for f in report_fields},
         }
         try:
             services.report_submit(
@@ -511,6 +514,7 @@ def report_form(request, pk):
                 amount_used=values["amount_used"],
                 results=values["results"],
                 participants=values["participants"],
+                answers=values["answers"],
             )
             messages.success(request, _("The report was submitted. Thank you."))
             return redirect(application)
@@ -518,6 +522,10 @@ def report_form(request, pk):
             errors = _errors_by_field(exc)
     rows = [{"planned": p, "value": values["results"].get(p.pk, "")} for p in planned]
     groups = [{"group": g, "value": values["participants"].get(g.pk, "")} for g in age_groups]
+    fields = [
+        {**f, "value": values["answers"].get(f["name"], ""), "errors": errors.get(f"answer_{f['name']}", [])}
+        for f in report_fields
+    ]
     return render(
         request,
         "grants/report_form.html",
@@ -525,6 +533,8 @@ def report_form(request, pk):
             "application": application,
             "rows": rows,
             "groups": groups,
+            "fields": [f for f in fields if f.get("type") != "confirm"],
+            "statements": [f for f in fields if f.get("type") == "confirm"],
             "values": values,
             "errors": errors,
             "report": report,

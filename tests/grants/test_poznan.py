@@ -186,3 +186,52 @@ def timezone_now():
     from django.utils import timezone
 
     return timezone.now()
+
+
+def test_the_statutory_report_asks_its_sections_and_statements(competition, client_for, association, staff):
+    from django.utils import timezone
+
+    from grants.models import GrantReport
+
+    grant_round, _old = competition
+    representative = MembershipFactory(association=association, role="admin").user
+    application = ApplicationFactory(
+        round=grant_round, association=association, form_version=grant_round.form_version, state=S.IN_REVIEW
+    )
+    services.decision_make(application=application, user=staff, amount="1000", grounds="Dobra oferta")
+    services.payment_record(application=application, user=staff, amount="1000", paid_on=timezone.localdate())
+    planned = application.planned_results.get()
+    base = {"use_of_funds": "Warsztaty", "amount_used": "1000", "results": {planned.pk: "38"}}
+    with pytest.raises(ValidationError) as refused:
+        services.report_submit(
+            application=application, user=representative, **base, answers={"pl_spr_swiadczenia": "dużo"}
+        )
+    errors = refused.value.message_dict
+    assert "must be a number" in errors["answer_pl_spr_swiadczenia"][0]
+    assert not GrantReport.objects.exists()
+    answers = full_answers(grant_round.form_version) | {
+        f["name"]: {"confirm": "", "number": "0"}.get(f["type"], "Opis") for f in grant_round.form_version.report_fields
+    }
+    with pytest.raises(ValidationError) as refused:
+        services.report_submit(application=application, user=representative, **base, answers=answers)
+    assert set(refused.value.message_dict) == {
+        "answer_pl_spr_osw_status",
+        "answer_pl_spr_osw_prawda",
+        "answer_pl_spr_osw_zamowienia",
+    }
+    page = client_for(representative).get(f"/en/grants/applications/{application.pk}/report/").content.decode()
+    assert "Opis wykonania działań zgodnie z planem" in page and 'id="id_answer_pl_spr_osw_status"' in page
+    answers |= dict.fromkeys(("pl_spr_osw_status", "pl_spr_osw_prawda", "pl_spr_osw_zamowienia"), "yes")
+    response = client_for(representative).post(
+        f"/en/grants/applications/{application.pk}/report/",
+        {
+            "use_of_funds": "Warsztaty",
+            "amount_used": "1000",
+            f"result_{planned.pk}": "38",
+            **{f"answer_{name}": value for name, value in answers.items()},
+        },
+    )
+    assert response.status_code == 302
+    report = GrantReport.objects.get()
+    assert report.answers["pl_spr_osw_status"] == "yes" and report.answers["pl_spr_dzialania"] == "Opis"
+    assert "pl_opis_zadania" not in report.answers
