@@ -16,6 +16,7 @@ urlpatterns = [
     path("applications/", views.my_applications, name="my-applications"),
     path("applications/<int:pk>/", views.application_detail, name="application-detail"),
     path("applications/<int:pk>/edit/", views.application_edit, name="application-edit"),
+    path("applications/<int:pk>/autosave/", views.application_autosave, name="application-autosave"),
     path("applications/<int:pk>/withdraw/", views.application_withdraw, name="application-withdraw"),
     path("applications/<int:pk>/attachments/", views.attachment_add, name="attachment-add"),
     path(

@@ -18,7 +18,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -354,6 +354,28 @@ def application_edit(request, pk):
         "grants/application_form.html",
         {**_form_context(application=application), "attachments": application.attachments.all()},
     )
+
+
+@login_required
+@require_POST
+def application_autosave(request, pk):
+    """htmx saves the draft a few seconds after the applicant stops typing: the same service as
+    "Save draft", answered with a one-line status for the form's live region. Without
+    JavaScript nothing calls this; the buttons save as before."""
+    application = permissions.application_for_representative(request, pk)
+    try:
+        services.application_update(
+            application=application,
+            user=request.user,
+            data=_form_data(request, application),
+            form_version_id=request.POST.get("form_version"),
+        )
+        status = _("Draft saved automatically at %(time)s.") % {
+            "time": formats.time_format(timezone.localtime(), "TIME_FORMAT")
+        }
+    except ValidationError as exc:
+        status = _("Not saved automatically: %(problem)s") % {"problem": " ".join(exc.messages)}
+    return render(request, "grants/application_autosave.html", {"status": status})
 
 
 @login_required

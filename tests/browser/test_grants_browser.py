@@ -286,3 +286,15 @@ def test_every_grants_page_passes_axe_and_fits_on_a_phone_and_a_desktop(browser,
     assert "An amount cannot be negative." in page.locator(".error-summary").inner_text()
     page.screenshot(path=f"/tmp/grants-axe-{width}-errors.png", full_page=True)
     assert_accessible(page)
+
+
+def test_the_draft_saves_itself_while_the_applicant_types(browser, live_server, grant_pages):
+    from grants.models import Application
+
+    draft = grant_pages["draft"]
+    page = _signed_in(new_page(browser, live_server.url), grant_pages["representative"])
+    page.goto(f"{live_server.url}/en/grants/applications/{draft.pk}/edit/")
+    page.fill("#id_title", "Syysleiri metsässä")
+    page.wait_for_selector("#autosave-status:has-text('Draft saved automatically')", timeout=15_000)
+    assert Application.objects.get(pk=draft.pk).title == "Syysleiri metsässä"
+    assert_accessible(page)
