@@ -59,7 +59,9 @@ def round_list(request):
 @require_GET
 def round_detail(request, slug):
     round_ = get_object_or_404(
-        GrantRound.objects.published().select_related("grant_type__contact__department", "department", "form_version"),
+        GrantRound.objects.published().select_related(
+            "grant_type__contact__department", "department", "form_version", "operator"
+        ),
         slug=slug,
     )
     now = timezone.now()

@@ -110,6 +110,8 @@ def test_the_operator_reviews_and_decides_on_the_site(client_for, offers, operat
     body = page.content.decode()
     assert offers[0].title in body and "6,000.00" in body
     assert regranting.slug in client.get("/en/grants/applications/").content.decode()
+    call = client.get(f"/en/grants/calls/{regranting.slug}/").content.decode()
+    assert "This regranting round is run by Centrum Inicjatyw Lokalnych" in call
     # Review it myself: the conflict gate first.
     response = client.post(f"{url}{offers[0].pk}/", {"action": "review"})
     review = Review.objects.get(reviewer=operator_admin)
