@@ -159,6 +159,22 @@ class GrantTypeAdmin(admin.ModelAdmin):
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
     list_select_related = ("contact",)
+    actions = ["add_pl_offer_form", "add_pl_simplified_offer_form"]
+
+    def _add_schema(self, request, queryset, key):
+        from grants.forms_schema import form_version_from_schema
+
+        for grant_type in queryset:
+            version = form_version_from_schema(grant_type=grant_type, key=key, user=request.user)
+            self.message_user(request, _("%(type)s: form version %(n)d.") % {"type": grant_type, "n": version.number})
+
+    @admin.action(description=_("Use the Polish statutory offer form (open competition) as a new form version"))
+    def add_pl_offer_form(self, request, queryset):
+        self._add_schema(request, queryset, "pl-offer-2018")
+
+    @admin.action(description=_("Use the Polish simplified offer form (small grant) as a new form version"))
+    def add_pl_simplified_offer_form(self, request, queryset):
+        self._add_schema(request, queryset, "pl-simplified-offer-2018")
 
 
 @admin.register(FormVersion)
@@ -208,6 +224,7 @@ class GrantRoundAdmin(DepartmentScoped, SimpleHistoryAdmin):
     search_fields = ("title",)
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("committed", "ledger", "summary_link")
+    autocomplete_fields = ("operator",)
     inlines = [CriterionInline, PanelInline]
     list_select_related = ("department", "grant_type")
     fieldsets = (
@@ -216,6 +233,7 @@ class GrantRoundAdmin(DepartmentScoped, SimpleHistoryAdmin):
         (_("Money"), {"fields": ("currency", "appropriation", "committed", "ledger", "summary_link")}),
         (_("Cap rules"), {"fields": ("max_per_grant", "max_per_association_year", "max_share_percent")}),
         (_("Eligibility"), {"fields": ("eligible_kinds",)}),
+        (_("Regranting"), {"fields": ("operator",)}),
     )
 
     def get_queryset(self, request):
@@ -345,11 +363,13 @@ class ApplicationAdmin(DepartmentScoped, SimpleHistoryAdmin):
         "amount_requested",
         "age_groups",
         "service_areas",
+        "strategy_goals",
     )
     fields = readonly_fields + ("proposed_amount",)
     inlines = [PlannedResultInline, ReviewInline, TransitionInline, PaymentInline, MessageInline]
     actions = [
         "start_review",
+        "assign_panel",
         "publish_for_comment",
         "return_for_completion",
         "decide",
@@ -379,6 +399,36 @@ class ApplicationAdmin(DepartmentScoped, SimpleHistoryAdmin):
             except (ValidationError, PermissionDenied) as exc:
                 self.message_user(request, f"{application}: {_errors(exc)}", messages.ERROR)
         self.message_user(request, ngettext("%(n)d in review.", "%(n)d in review.", count) % {"n": count})
+
+    @admin.action(description=_("Assign a panel's members as reviewers"))
+    def assign_panel(self, request, queryset):
+        """Choose one of the round's panels; each member becomes a reviewer of each selected
+        application, except one who represents the applicant (recused, and said so)."""
+        rounds = set(queryset.values_list("round_id", flat=True))
+        panels = Panel.objects.filter(round_id__in=rounds, round__department__in=staff_departments(request.user))
+
+        class PanelChoiceForm(forms.Form):
+            panel = forms.ModelChoiceField(label=_("Panel"), queryset=panels)
+
+        def run(application, data):
+            panel = data["panel"]
+            if panel.round_id != application.round_id:
+                raise ValidationError(_("The panel belongs to another round."))
+            for member in panel.members.all():
+                try:
+                    services.review_assign(application=application, reviewer=member, user=request.user, panel=panel)
+                except ValidationError as exc:
+                    self.message_user(request, f"{member} / {application}: {_errors(exc)}", messages.WARNING)
+
+        return _form_action(
+            self,
+            request,
+            queryset,
+            form_class=PanelChoiceForm,
+            title=_("Assign a panel"),
+            done=_("The panel was assigned to %(n)d applications."),
+            run=run,
+        )
 
     @admin.action(description=_("Publish for public comments"))
     def publish_for_comment(self, request, queryset):
@@ -545,12 +595,49 @@ class ReviewAdmin(DepartmentScoped, admin.ModelAdmin):
         return False
 
 
+class PanelForm(forms.ModelForm):
+    class Meta:
+        model = Panel
+        fields = ("round", "name", "members")
+        help_texts = {
+            "members": _(
+                "City staff, and association representatives as in Poznań. A member who represents an applicant "
+                "is never assigned that application (recused automatically)."
+            )
+        }
+
+
 @admin.register(Panel)
 class PanelAdmin(DepartmentScoped, admin.ModelAdmin):
+    """Staff form the panels of their department's rounds and assign them to applications."""
+
     department_path = "round__department"
-    list_display = ("name", "round")
+    form = PanelForm
+    list_display = ("name", "round", "member_count")
+    list_filter = ("round__year",)
     autocomplete_fields = ("members",)
     actions = ["assign_all"]
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).select_related("round").annotate(n_members=Count("members"))
+
+    @admin.display(description=_("members"))
+    def member_count(self, obj):
+        return obj.n_members
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "round":
+            kwargs["queryset"] = GrantRound.objects.filter(department__in=staff_departments(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        if not staff_departments(request.user).filter(pk=obj.round.department_id).exists():
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Assign the panel to every submitted application of its round"))
     def assign_all(self, request, queryset):

@@ -11,7 +11,7 @@ from django.db.models import Count, F, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from grants import workflow
+from grants import services, workflow
 from grants.models import Application, Clawback, Decision, PlannedResult, ReportResult
 from portal.models import AgeGroup, ServiceArea
 from portal.registries import indicator
@@ -59,7 +59,7 @@ def amount_granted_per_year(year):
     return decided - returned
 
 
-def _split(year, relation, names):
+def _split(year, relation, names, label="name"):
     """Each decision's amount split evenly over the areas (or age groups) its application names,
     so the breakdown adds up to the total; an application naming none counts as "not given"."""
     decisions = Decision.objects.filter(application__round__year=year, amount__gt=0).prefetch_related(
@@ -73,7 +73,7 @@ def _split(year, relation, names):
             continue
         share = (decision.amount / len(targets)).quantize(Decimal("0.01"))
         for target in targets:
-            totals[target.name] += share
+            totals[getattr(target, label)] += share
     result = {name: totals.get(name, Decimal("0.00")) for name in names}
     if str(_("Not given")) in totals:
         result[str(_("Not given"))] = totals[str(_("Not given"))]
@@ -98,6 +98,19 @@ def amount_by_service_area(year):
 )
 def amount_by_age_group(year):
     return _split(year, "age_groups", AgeGroup.objects.values_list("name", flat=True))
+
+
+@indicator(
+    "grants.amount_by_strategy_goal",
+    label=_("Grant money by strategy goal"),
+    unit=_("currency"),
+    description=_(
+        "The year's grants by the cooperation programme's goals (focus areas) the applications serve (split evenly)."
+    ),
+)
+def amount_by_strategy_goal(year):
+    goals = services.strategy_goal_choices().values_list("title", flat=True)
+    return _split(year, "strategy_goals", goals, label="title")
 
 
 @indicator(

@@ -19,6 +19,20 @@ def my_applications(request):
     return "grants/mine_applications.html", {"rows": rows, "more": len(applications) > MY_APPLICATION_COUNT}
 
 
+MY_REVIEW_COUNT = 20
+
+
+@my_section("grants.reviews", order=41)
+def my_reviews(request):
+    """A reviewer's own list of the applications assigned to them (staff or a panel's association
+    representative), and the regranting rounds their association runs."""
+    reviews = list(selectors.reviews_of(request.user).order_by("submitted_at", "-pk")[:MY_REVIEW_COUNT])
+    operated = list(selectors.operated_rounds(request.user))
+    if not reviews and not operated:
+        return None
+    return "grants/mine_reviews.html", {"reviews": reviews, "operated": operated}
+
+
 def _iso(value):
     return value.isoformat() if value else None
 

@@ -74,18 +74,27 @@ class GrantType(Stamped):
 class FormVersion(Stamped):
     """One version of a grant type's application form; its fields are data.
 
-    ``fields`` is a list of ``{"name", "label", "type": text|textarea|number|url|yes_no,
-    "required": bool, "help": str}``. A version in use is never edited: a change is a new
-    version, and every application keeps the version it was made with.
+    ``fields`` is a list of ``{"name", "label", "type": text|textarea|number|url|date|yes_no|confirm,
+    "required": bool, "help": str, "section": str}`` (``section`` starts a titled part of the form,
+    as the sections of the Polish offer form; a required ``confirm`` is a statement the applicant
+    must tick). A version in use is never edited: a change is a new version, and every
+    application keeps the version it was made with. Schemas of statutory forms are in
+    ``grants/schemas/`` (``grants.forms_schema``).
     """
 
-    FIELD_TYPES = ("text", "textarea", "number", "url", "yes_no")
+    FIELD_TYPES = ("text", "textarea", "number", "url", "date", "yes_no", "confirm")
 
     grant_type = models.ForeignKey(
         GrantType, verbose_name=_("grant type"), on_delete=models.CASCADE, related_name="form_versions"
     )
     number = models.PositiveSmallIntegerField(_("version"))
     fields = models.JSONField(_("fields"), default=list, blank=True)
+    report_fields = models.JSONField(
+        _("report fields"),
+        default=list,
+        blank=True,
+        help_text=_("Questions of the report after use, in the same shape (e.g. the Polish statutory report)."),
+    )
     note = models.CharField(_("what changed"), max_length=300, blank=True)
 
     class Meta:
@@ -98,6 +107,23 @@ class FormVersion(Stamped):
 
     def __str__(self):
         return f"{self.grant_type} v{self.number}"
+
+    def clean(self):
+        for fields in (self.fields, self.report_fields):
+            self._clean_fields(fields)
+
+    def _clean_fields(self, fields):
+        from django.core.exceptions import ValidationError
+
+        names = set()
+        for field in fields if isinstance(fields, list) else [None]:
+            if not isinstance(field, dict) or not field.get("name") or not field.get("label"):
+                raise ValidationError({"fields": _("Every field needs a name and a label.")})
+            if field.get("type", "text") not in self.FIELD_TYPES:
+                raise ValidationError({"fields": _("Unknown field type %(type)s.") % {"type": field.get("type")}})
+            if field["name"] in names:
+                raise ValidationError({"fields": _("Two fields are named %(name)s.") % {"name": field["name"]}})
+            names.add(field["name"])
 
 
 class GrantRoundQuerySet(models.QuerySet):
@@ -176,6 +202,20 @@ class GrantRound(Audited):
         help_text=_(
             "For a small grant outside competition (Poland: 7 days): each offer is published for comments "
             "and can be decided only after the period."
+        ),
+    )
+
+    operator = models.ForeignKey(
+        "associations.Association",
+        verbose_name=_("operator association"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="operated_grant_rounds",
+        help_text=_(
+            "Regranting (Poland: regranting, art. 16a): the association that runs this round. Its administrator "
+            "representatives review and decide the applications within this round's appropriation, which is the "
+            "operator's sub-appropriation."
         ),
     )
 
@@ -323,6 +363,13 @@ class Application(Audited):
     proposed_amount = models.DecimalField(_("proposed amount"), **MONEY, null=True, blank=True)
     age_groups = models.ManyToManyField("portal.AgeGroup", verbose_name=_("target age groups"), blank=True)
     service_areas = models.ManyToManyField("portal.ServiceArea", verbose_name=_("service areas"), blank=True)
+    strategy_goals = models.ManyToManyField(
+        "portal.FocusArea",
+        verbose_name=_("strategy goals"),
+        blank=True,
+        related_name="grant_applications",
+        help_text=_("The focus areas (goals) of the city's cooperation programme the activity serves."),
+    )
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     published_for_comment_at = models.DateTimeField(_("published for comments"), null=True, blank=True)
@@ -636,6 +683,9 @@ class GrantReport(Audited):
     amount_used = models.DecimalField(_("amount used"), **MONEY)
     participants = models.JSONField(
         _("participants by age group"), default=dict, blank=True, help_text=_("Age group id → number of participants.")
+    )
+    answers = models.JSONField(
+        _("answers"), default=dict, blank=True, help_text=_("Answers to the form version's report fields.")
     )
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.SUBMITTED)
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)

@@ -36,7 +36,7 @@ def application_for_user(request, pk):
     user = request.user
     if workflow.represents(user, application.association):
         return application, "applicant"
-    if workflow.is_department_staff(user, application.round):
+    if workflow.manages(user, application.round):
         return application, "staff"
     contact = application.round.grant_type.contact
     if contact is not None and contact.user_id and contact.user_id == user.pk:
@@ -55,3 +55,24 @@ def review_for_reviewer(request, pk):
     except Review.DoesNotExist:
         raise Http404
     return review
+
+
+def round_for_manager(request, slug):
+    """A round the user runs on the site: a regranting round of an association they administer
+    (or any round of their department, for staff). Everybody else gets 404."""
+    from grants.models import GrantRound
+
+    try:
+        round_ = GrantRound.objects.select_related("department", "operator", "grant_type").get(slug=slug)
+    except GrantRound.DoesNotExist:
+        raise Http404
+    if not workflow.manages(request.user, round_):
+        raise Http404
+    return round_
+
+
+def managed_application(request, round_, pk):
+    try:
+        return Application.objects.select_related("round__department", "association").get(pk=pk, round=round_)
+    except Application.DoesNotExist:
+        raise Http404

@@ -184,3 +184,27 @@ def representative_applications(user):
         .filter(~Q(state=S.WITHDRAWN))
         .order_by("-created_at")
     )
+
+
+def operated_rounds(user):
+    """The regranting rounds run by associations ``user`` administers (their work list)."""
+    from associations.models import Association
+
+    if not user.is_authenticated:
+        return GrantRound.objects.none()
+    return (
+        GrantRound.objects.filter(operator__in=Association.objects.administered_by(user))
+        .select_related("operator")
+        .order_by("-year", "-opens_at")
+    )
+
+
+def managed_applications(round_):
+    """The applications of a round its manager handles: submitted and later, with their decision
+    and reviews (a fixed number of queries)."""
+    return (
+        Application.objects.filter(round=round_, state__in=workflow.APPLIED_STATES)
+        .select_related("association", "decision")
+        .prefetch_related("reviews")
+        .order_by("submitted_at", "pk")
+    )

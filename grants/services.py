@@ -40,7 +40,7 @@ from grants.models import (
     Transition,
 )
 from portal.links import absolute_url, absolute_url_of
-from portal.models import AgeGroup, ServiceArea
+from portal.models import AgeGroup, FocusArea, ServiceArea
 from portal.outbox import notify, site_language
 
 S = Application.State
@@ -50,6 +50,11 @@ NOT_ALLOWED = _("You are not allowed to do this.")
 ROUND_NOT_OPEN = _("This call is not open for applications yet.")
 ROUND_CLOSED = _("The call closed on %(closes)s. Applications can no longer be made or submitted.")
 NOT_ELIGIBLE = _("This call is not open to applicants of your kind (%(kind)s).")
+OPERATOR_CANNOT_APPLY = _("The association that runs this regranting round cannot apply to it.")
+OPERATOR_REPRESENTS_APPLICANT = _(
+    "You represent the applicant association: another representative of the operator or the city's staff "
+    "must handle this application."
+)
 NOT_EDITABLE = _("The application can no longer be edited.")
 FORM_CHANGED = _(
     "The application form was changed while you were filling it in. Nothing was saved: open the application "
@@ -58,6 +63,9 @@ FORM_CHANGED = _(
 TITLE_REQUIRED = _("Say in a few words what the grant is for.")
 ANSWER_REQUIRED = _("Answer the question “%(label)s”.")
 ANSWER_NOT_NUMBER = _("The answer to “%(label)s” must be a number.")
+ANSWER_NOT_DATE = _("The answer to “%(label)s” must be a date.")
+ANSWER_CHOICE = _("Choose yes or no for “%(label)s”.")
+STATEMENT_REQUIRED = _("Confirm the statement “%(label)s”.")
 AMOUNT_INVALID = _("Enter an amount in %(currency)s with at most two decimals, for example 1500.00.")
 AMOUNT_NEGATIVE = _("An amount cannot be negative.")
 AMOUNT_ABSURD = _("The amount %(amount)s is larger than this call's whole appropriation (%(appropriation)s).")
@@ -203,9 +211,17 @@ def _require_applicant(user, application_or_association):
         raise PermissionDenied(NOT_ALLOWED)
 
 
-def _require_staff(user, round_):
-    if not workflow.is_department_staff(user, round_):
+def _require_staff(user, round_, application=None):
+    """The round's department staff, or the operator's administrators of a regranting round; an
+    operator's representative never handles their own association's application."""
+    if not workflow.manages(user, round_):
         raise PermissionDenied(NOT_ALLOWED)
+    if (
+        application is not None
+        and not workflow.is_department_staff(user, round_)
+        and workflow.represents(user, application.association)
+    ):
+        raise PermissionDenied(OPERATOR_REPRESENTS_APPLICANT)
 
 
 def _lock(application):
@@ -256,20 +272,34 @@ def _clean_results(results):
     return cleaned
 
 
-def _clean_answers(answers, form_version):
+def _clean_answers(answers, fields):
     """Keep only the form's own fields; numbers must be numbers. Required ones are checked on submit."""
     cleaned = {}
-    for field in form_version.fields:
+    for field in fields:
         name = field["name"]
         value = (answers or {}).get(name, "")
         value = value.strip() if isinstance(value, str) else value
-        if field.get("type") == "number" and value not in ("", None):
+        kind = field.get("type")
+        if kind == "number" and value not in ("", None):
             try:
                 Decimal(str(value).replace(",", "."))
             except InvalidOperation:
                 raise ValidationError(
                     {f"answer_{name}": [ValidationError(ANSWER_NOT_NUMBER, params={"label": field["label"]})]}
                 )
+        if kind == "date" and value not in ("", None):
+            try:
+                dt.date.fromisoformat(str(value))
+            except ValueError:
+                raise ValidationError(
+                    {f"answer_{name}": [ValidationError(ANSWER_NOT_DATE, params={"label": field["label"]})]}
+                )
+        if kind in ("yes_no", "confirm") and value not in ("", None, "yes", "no"):
+            raise ValidationError(
+                {f"answer_{name}": [ValidationError(ANSWER_CHOICE, params={"label": field["label"]})]}
+            )
+        if kind == "confirm" and value == "no":
+            value = ""
         cleaned[name] = value
     return cleaned
 
@@ -281,7 +311,7 @@ def _apply(application, data):
     if "summary" in data:
         application.summary = (data["summary"] or "").strip()
     if "answers" in data:
-        application.answers = _clean_answers(data["answers"], application.form_version)
+        application.answers = _clean_answers(data["answers"], application.form_version.fields)
     if "budget_lines" in data:
         application.budget_lines = _clean_budget(data["budget_lines"], round_)
     if "own_contribution" in data:
@@ -302,6 +332,17 @@ def _save_children(application, data, results):
         application.age_groups.set(AgeGroup.objects.filter(pk__in=_ids(data["age_groups"])))
     if "service_areas" in data:
         application.service_areas.set(ServiceArea.objects.filter(pk__in=_ids(data["service_areas"])))
+    if "strategy_goals" in data:
+        application.strategy_goals.set(strategy_goal_choices().filter(pk__in=_ids(data["strategy_goals"])))
+
+
+def strategy_goal_choices():
+    """The goals an application may name: the focus areas of the city's own cooperation programme
+    (seed 000 for Pori, seed 004 for Poznań), so the money can be followed to the programme."""
+    from portal.programme.selectors import programme_for_city
+
+    programme = programme_for_city(settings.CITY_PROFILE["key"])
+    return FocusArea.objects.filter(programme=programme).order_by("order") if programme else FocusArea.objects.none()
 
 
 def _ids(values):
@@ -319,6 +360,8 @@ def application_create(*, round, association, user, data=None, now=None) -> Appl
     now = now or timezone.now()
     _require_applicant(user, association)
     _check_open(round, now)
+    if round.operator_id and round.operator_id == association.pk:
+        raise ValidationError(OPERATOR_CANNOT_APPLY, code="operator")
     if round.eligible_kinds and association.kind not in round.eligible_kinds:
         raise ValidationError(
             NOT_ELIGIBLE, code="not_eligible", params={"kind": Association.Kind(association.kind).label}
@@ -351,6 +394,7 @@ def application_copy(*, source, round, user, now=None) -> Application:  # noqa: 
         ],
         "age_groups": list(source.age_groups.values_list("pk", flat=True)),
         "service_areas": list(source.service_areas.values_list("pk", flat=True)),
+        "strategy_goals": list(source.strategy_goals.values_list("pk", flat=True)),
     }
     return application_create(round=round, association=source.association, user=user, data=data, now=now)
 
@@ -381,14 +425,21 @@ def _check_complete(application):
         errors["title"] = [TITLE_REQUIRED]
     if application.amount_requested <= 0:
         errors["amount_requested"] = [AMOUNT_REQUIRED]
-    for field in application.form_version.fields:
-        value = application.answers.get(field["name"], "")
-        if field.get("required") and value in ("", None):
-            errors[f"answer_{field['name']}"] = [ValidationError(ANSWER_REQUIRED, params={"label": field["label"]})]
+    errors.update(_missing_answers(application.form_version.fields, application.answers))
     if not application.planned_results.exists():
         errors["planned_results"] = [RESULTS_REQUIRED]
     if errors:
         raise ValidationError(errors)
+
+
+def _missing_answers(fields, answers):
+    errors = {}
+    for field in fields:
+        value = answers.get(field["name"], "")
+        if field.get("required") and value in ("", None):
+            message = STATEMENT_REQUIRED if field.get("type") == "confirm" else ANSWER_REQUIRED
+            errors[f"answer_{field['name']}"] = [ValidationError(message, params={"label": field["label"]})]
+    return errors
 
 
 @transaction.atomic
@@ -428,7 +479,7 @@ def application_return(*, application, user, note) -> Application:
     if not note:
         raise ValidationError({"note": [NOTE_REQUIRED]})
     application = _lock(application)
-    _require_staff(user, application.round)
+    _require_staff(user, application.round, application)
     application = workflow.application_transition(
         application=application, to_state=S.RETURNED, user=user, note=note, as_role=workflow.STAFF
     )
@@ -444,7 +495,7 @@ def application_return(*, application, user, note) -> Application:
 @transaction.atomic
 def application_start_review(*, application, user) -> Application:
     application = _lock(application)
-    _require_staff(user, application.round)
+    _require_staff(user, application.round, application)
     return workflow.application_transition(
         application=application, to_state=S.IN_REVIEW, user=user, as_role=workflow.STAFF
     )
@@ -454,7 +505,7 @@ def application_start_review(*, application, user) -> Application:
 def application_propose(*, application, user, amount) -> Application:
     """The preparer's proposed amount (shown in the ledger as "proposed")."""
     application = _lock(application)
-    _require_staff(user, application.round)
+    _require_staff(user, application.round, application)
     application.proposed_amount = parse_amount(amount, field="proposed_amount", round_=application.round, required=True)
     application._history_user = user
     application.save(update_fields=["proposed_amount", "updated_at"])
@@ -472,8 +523,10 @@ def message_post(*, application, user, body) -> Message:
     )
     from_applicant = workflow.represents(user, application.association)
     contact = application.round.grant_type.contact
-    from_city = workflow.is_department_staff(user, application.round) or (
-        contact is not None and contact.user_id == user.pk
+    from_city = (
+        workflow.manages(user, application.round)
+        and not from_applicant
+        or (contact is not None and contact.user_id == user.pk)
     )
     if not (from_applicant or from_city):
         raise PermissionDenied(NOT_ALLOWED)
@@ -520,7 +573,7 @@ def _review_refused(exc):
 def review_assign(*, application, reviewer, user, panel=None) -> Review:
     """Staff assign a reviewer. One who represents the applicant is recused: refused here with a
     clear message, and by the database for code that skips this function."""
-    _require_staff(user, application.round)
+    _require_staff(user, application.round, application)
     if (
         workflow.represents(reviewer, application.association)
         or Membership.objects.filter(
@@ -681,8 +734,8 @@ def decision_make(*, application, user, amount, grounds, now=None, report_due_on
     try:
         with transaction.atomic():
             round_ = GrantRound.objects.select_for_update().select_related("department").get(pk=application.round_id)
-            _require_staff(user, round_)
             application = _lock(application)
+            _require_staff(user, round_, application)
             Association.objects.select_for_update().filter(pk=application.association_id).first()
             amount = parse_amount(amount, field="amount", round_=round_, required=True)
             if Decision.objects.filter(application=application).exists():
@@ -766,7 +819,7 @@ def _check_comment_period(application, round_, now):
 def application_publish_for_comment(*, application, user, now=None) -> Application:
     """Staff publish a submitted offer for public comments (the comment period starts now)."""
     application = _lock(application)
-    _require_staff(user, application.round)
+    _require_staff(user, application.round, application)
     if not application.round.comment_days:
         raise ValidationError(NO_COMMENT_PERIOD, code="no_comment_period")
     if application.state not in (S.SUBMITTED, S.IN_REVIEW):
@@ -807,7 +860,7 @@ def _over_appropriation(round_):
 def payment_record(*, application, user, amount, paid_on, reference="") -> Payment:
     """Record a payment (an instalment). The first moves the application to "paid"."""
     application = _lock(application)
-    _require_staff(user, application.round)
+    _require_staff(user, application.round, application)
     if application.state not in {S.GRANTED, S.PARTLY_GRANTED, S.PAID, S.REPORT_SUBMITTED, S.REPORT_APPROVED}:
         raise ValidationError(NOT_GRANTED, code="not_granted")
     if not paid_on:
@@ -830,9 +883,12 @@ def payment_record(*, application, user, amount, paid_on, reference="") -> Payme
 
 
 @transaction.atomic
-def report_submit(*, application, user, use_of_funds, amount_used, results, participants=None) -> GrantReport:
+def report_submit(
+    *, application, user, use_of_funds, amount_used, results, participants=None, answers=None
+) -> GrantReport:
     """The report after use: use of funds, the achieved value of every planned result (the
-    promise and the outcome side by side), participants by age group."""
+    promise and the outcome side by side), participants by age group, and the answers to the
+    form version's report fields (the Polish statutory report's sections)."""
     application = _lock(application)
     _require_applicant(user, application)
     if application.state != S.PAID:
@@ -864,6 +920,14 @@ def report_submit(*, application, user, use_of_funds, amount_used, results, part
             errors["participants"] = [PARTICIPANTS_INVALID]
             break
         counted[str(key)] = number
+    report_fields = application.form_version.report_fields
+    try:
+        cleaned_answers = _clean_answers(answers, report_fields)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        cleaned_answers = {}
+    else:
+        errors.update(_missing_answers(report_fields, cleaned_answers))
     if errors:
         raise ValidationError(errors)
     report, _created = GrantReport.objects.update_or_create(
@@ -872,6 +936,7 @@ def report_submit(*, application, user, use_of_funds, amount_used, results, part
             "use_of_funds": use_of_funds,
             "amount_used": used,
             "participants": counted,
+            "answers": cleaned_answers,
             "state": GrantReport.State.SUBMITTED,
             "submitted_at": timezone.now(),
             "created_by": user,
@@ -891,7 +956,7 @@ def report_submit(*, application, user, use_of_funds, amount_used, results, part
 @transaction.atomic
 def report_approve(*, application, user, note="") -> GrantReport:
     application = _lock(application)
-    _require_staff(user, application.round)
+    _require_staff(user, application.round, application)
     report = GrantReport.objects.select_for_update().filter(application=application).first()
     if report is None or application.state != S.REPORT_SUBMITTED:
         raise ValidationError(NO_REPORT, code="no_report")
@@ -914,7 +979,7 @@ def report_request_more(*, application, user, note) -> GrantReport:
     if not note:
         raise ValidationError({"note": [NOTE_REQUIRED]})
     application = _lock(application)
-    _require_staff(user, application.round)
+    _require_staff(user, application.round, application)
     report = GrantReport.objects.select_for_update().filter(application=application).first()
     if report is None or application.state != S.REPORT_SUBMITTED:
         raise ValidationError(NO_REPORT, code="no_report")
@@ -944,8 +1009,8 @@ def clawback_create(*, application, user, amount, reason, due_on) -> Clawback:
         raise ValidationError({"due_on": [DATE_REQUIRED]})
     with transaction.atomic():
         round_ = GrantRound.objects.select_for_update().select_related("department").get(pk=application.round_id)
-        _require_staff(user, round_)
         application = _lock(application)
+        _require_staff(user, round_, application)
         if application.state not in workflow.GRANTED_STATES or not hasattr(application, "decision"):
             raise ValidationError(CLAWBACK_NOT_GRANTED, code="not_granted")
         amount = parse_amount(amount, field="amount", round_=round_, required=True)

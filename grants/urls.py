@@ -16,6 +16,7 @@ urlpatterns = [
     path("applications/", views.my_applications, name="my-applications"),
     path("applications/<int:pk>/", views.application_detail, name="application-detail"),
     path("applications/<int:pk>/edit/", views.application_edit, name="application-edit"),
+    path("applications/<int:pk>/autosave/", views.application_autosave, name="application-autosave"),
     path("applications/<int:pk>/withdraw/", views.application_withdraw, name="application-withdraw"),
     path("applications/<int:pk>/attachments/", views.attachment_add, name="attachment-add"),
     path(
@@ -27,4 +28,6 @@ urlpatterns = [
     path("applications/<int:pk>/report/", views.report_form, name="report"),
     path("applications/<int:pk>/messages/", views.message_post, name="message-post"),
     path("reviews/<int:pk>/", views.review, name="review"),
+    path("manage/<slug:slug>/", views.round_manage, name="round-manage"),
+    path("manage/<slug:slug>/<int:pk>/", views.round_manage_application, name="round-manage-application"),
 ]

@@ -18,11 +18,12 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from associations.acting import acting_association
+from associations.models import Association
 from grants import permissions, selectors, services, workflow
 from grants.models import Application, GrantRound
 from grants.opendata import CSV_COLUMNS, grant_record, grant_row
@@ -58,7 +59,9 @@ def round_list(request):
 @require_GET
 def round_detail(request, slug):
     round_ = get_object_or_404(
-        GrantRound.objects.published().select_related("grant_type__contact__department", "department", "form_version"),
+        GrantRound.objects.published().select_related(
+            "grant_type__contact__department", "department", "form_version", "operator"
+        ),
         slug=slug,
     )
     now = timezone.now()
@@ -218,6 +221,7 @@ def _form_data(request, application_or_round):
         "planned_results": results,
         "age_groups": [int(v) for v in post.getlist("age_groups") if v.isdigit()],
         "service_areas": [int(v) for v in post.getlist("service_areas") if v.isdigit()],
+        "strategy_goals": [int(v) for v in post.getlist("strategy_goals") if v.isdigit()],
     }
 
 
@@ -237,9 +241,26 @@ def _form_context(application=None, round_=None, data=None, errors=None):
             "planned_results": list(application.planned_results.values("description", "target_value", "measure")),
             "age_groups": list(application.age_groups.values_list("pk", flat=True)),
             "service_areas": list(application.service_areas.values_list("pk", flat=True)),
+            "strategy_goals": list(application.strategy_goals.values_list("pk", flat=True)),
         }
-    data = data or {"answers": {}, "budget_lines": [], "planned_results": [], "age_groups": [], "service_areas": []}
-    fields = [{**f, "value": (data.get("answers") or {}).get(f["name"], "")} for f in form_version.fields]
+    data = data or {
+        "answers": {},
+        "budget_lines": [],
+        "planned_results": [],
+        "age_groups": [],
+        "service_areas": [],
+        "strategy_goals": [],
+    }
+    strategy_goals = list(services.strategy_goal_choices().select_related("programme"))
+    errors = errors or {}
+    fields = [
+        {
+            **f,
+            "value": (data.get("answers") or {}).get(f["name"], ""),
+            "errors": errors.get(f"answer_{f['name']}", []),
+        }
+        for f in form_version.fields
+    ]
     budget = list(data.get("budget_lines") or []) + [{"item": "", "amount": ""}] * 2
     results = list(data.get("planned_results") or []) + [{"description": "", "target_value": "", "measure": ""}]
     return {
@@ -247,12 +268,16 @@ def _form_context(application=None, round_=None, data=None, errors=None):
         "application": application,
         "form_version": form_version,
         "data": data,
-        "fields": fields,
+        # Statements to confirm (the Polish offer's section VII) come last, after the budget and results.
+        "fields": [f for f in fields if f.get("type") != "confirm"],
+        "statements": [f for f in fields if f.get("type") == "confirm"],
         "budget": budget,
         "results": results,
         "errors": errors or {},
         "age_groups": AgeGroup.objects.all(),
         "service_areas": ServiceArea.objects.all(),
+        "strategy_goals": strategy_goals,
+        "programme": strategy_goals[0].programme if strategy_goals else None,
     }
 
 
@@ -334,6 +359,28 @@ def application_edit(request, pk):
 
 
 @login_required
+@require_POST
+def application_autosave(request, pk):
+    """htmx saves the draft a few seconds after the applicant stops typing: the same service as
+    "Save draft", answered with a one-line status for the form's live region. Without
+    JavaScript nothing calls this; the buttons save as before."""
+    application = permissions.application_for_representative(request, pk)
+    try:
+        services.application_update(
+            application=application,
+            user=request.user,
+            data=_form_data(request, application),
+            form_version_id=request.POST.get("form_version"),
+        )
+        status = _("Draft saved automatically at %(time)s.") % {
+            "time": formats.time_format(timezone.localtime(), "TIME_FORMAT")
+        }
+    except ValidationError as exc:
+        status = _("Not saved automatically: %(problem)s") % {"problem": " ".join(exc.messages)}
+    return render(request, "grants/application_autosave.html", {"status": status})
+
+
+@login_required
 @require_GET
 def application_detail(request, pk):
     application, role = permissions.application_for_user(request, pk)
@@ -346,11 +393,25 @@ def application_detail(request, pk):
             "transitions": application.transitions.select_related("by").all(),
             "thread": application.messages.select_related("created_by").all(),
             "results": application.planned_results.all(),
+            "strategy_goals": application.strategy_goals.all(),
+            "answers": _answers(application),
             "attachments": application.attachments.all(),
             "can_edit": role == "applicant" and application.state in ("draft", "returned"),
             "breadcrumbs": [(_("Grants"), reverse("grants:round-list")), (application.title, "")],
         },
     )
+
+
+def _answers(application):
+    """The answers to the application's own form version, in its order and with its labels."""
+    labels = {True: _("Yes"), False: _("No"), "yes": _("Yes"), "no": _("No")}
+    rows = []
+    for field in application.form_version.fields:
+        value = application.answers.get(field["name"], "")
+        if field.get("type") == "yes_no":
+            value = labels.get(value, value)
+        rows.append((field["label"], value))
+    return rows
 
 
 @login_required
@@ -391,6 +452,7 @@ def my_applications(request):
                 for application in selectors.representative_applications(request.user)
             ],
             "reviews": selectors.reviews_of(request.user),
+            "operated": selectors.operated_rounds(request.user),
             "breadcrumbs": [(_("Grants"), reverse("grants:round-list")), (_("My applications"), "")],
         },
     )
@@ -449,7 +511,8 @@ def report_form(request, pk):
     planned = list(application.planned_results.all())
     age_groups = list(AgeGroup.objects.all())
     errors = {}
-    values = {"use_of_funds": "", "amount_used": "", "results": {}, "participants": {}}
+    report_fields = application.form_version.report_fields
+    values = {"use_of_funds": "", "amount_used": "", "results": {}, "participants": {}, "answers": {}}
     report = getattr(application, "report", None)
     if report is not None:
         values = {
@@ -457,6 +520,7 @@ def report_form(request, pk):
             "amount_used": report.amount_used,
             "results": {r.planned_result_id: r.achieved_value for r in report.results.all()},
             "participants": {int(k): v for k, v in report.participants.items() if str(k).isdigit()},
+            "answers": report.answers,
         }
     if request.method == "POST":
         values = {
@@ -464,6 +528,7 @@ def report_form(request, pk):
             "amount_used": request.POST.get("amount_used", ""),
             "results": {p.pk: request.POST.get(f"result_{p.pk}", "") for p in planned},
             "participants": {g.pk: request.POST.get(f"participants_{g.pk}", "") for g in age_groups},
+            "answers": {f["name"]: request.POST.get(f"answer_{f['name']}", "") for f in report_fields},
         }
         try:
             services.report_submit(
@@ -473,6 +538,7 @@ def report_form(request, pk):
                 amount_used=values["amount_used"],
                 results=values["results"],
                 participants=values["participants"],
+                answers=values["answers"],
             )
             messages.success(request, _("The report was submitted. Thank you."))
             return redirect(application)
@@ -480,6 +546,10 @@ def report_form(request, pk):
             errors = _errors_by_field(exc)
     rows = [{"planned": p, "value": values["results"].get(p.pk, "")} for p in planned]
     groups = [{"group": g, "value": values["participants"].get(g.pk, "")} for g in age_groups]
+    fields = [
+        {**f, "value": values["answers"].get(f["name"], ""), "errors": errors.get(f"answer_{f['name']}", [])}
+        for f in report_fields
+    ]
     return render(
         request,
         "grants/report_form.html",
@@ -487,6 +557,8 @@ def report_form(request, pk):
             "application": application,
             "rows": rows,
             "groups": groups,
+            "fields": [f for f in fields if f.get("type") != "confirm"],
+            "statements": [f for f in fields if f.get("type") == "confirm"],
             "values": values,
             "errors": errors,
             "report": report,
@@ -556,3 +628,65 @@ def review(request, pk):
             "breadcrumbs": [(_("Grants"), reverse("grants:round-list")), (_("Review"), "")],
         },
     )
+
+
+# --- Running a regranting round (the operator association) --------------------------------
+@login_required
+@require_GET
+def round_manage(request, slug):
+    """The operator's desk: the round's ledger within its sub-appropriation, every submitted
+    application with its state, reviews and decision, and the forms to handle them."""
+    round_ = permissions.round_for_manager(request, slug)
+    summary = {row.application.pk: row for row in selectors.panel_summary(round_)}
+    own = set(Association.objects.represented_by(request.user).values_list("pk", flat=True))
+    rows = [(a, summary.get(a.pk), a.association_id in own) for a in selectors.managed_applications(round_)]
+    return render(
+        request,
+        "grants/round_manage.html",
+        {
+            "round": round_,
+            "ledger": selectors.round_ledger(round_),
+            "rows": rows,
+            "breadcrumbs": [
+                (_("Grants"), reverse("grants:round-list")),
+                (_("My applications"), reverse("grants:my-applications")),
+                (round_.title, ""),
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def round_manage_application(request, slug, pk):
+    """One action of the round's manager on one application: review it myself, start the
+    review, return it for completion, or decide (the same services, row locks and ledger as the
+    city's own decisions)."""
+    round_ = permissions.round_for_manager(request, slug)
+    application = permissions.managed_application(request, round_, pk)
+    action = request.POST.get("action", "")
+    try:
+        if action == "review":
+            review_ = services.review_assign(application=application, reviewer=request.user, user=request.user)
+            return redirect("grants:review", pk=review_.pk)
+        if action == "start_review":
+            services.application_start_review(application=application, user=request.user)
+            messages.success(request, _("The application is in review."))
+        elif action == "return":
+            services.application_return(application=application, user=request.user, note=request.POST.get("note", ""))
+            messages.success(request, _("The application was returned for completion; the note was e-mailed."))
+        elif action == "decide":
+            services.decision_make(
+                application=application,
+                user=request.user,
+                amount=request.POST.get("amount", ""),
+                grounds=request.POST.get("grounds", ""),
+            )
+            messages.success(request, _("The decision was made; the applicant was e-mailed."))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        _messages_from(request, exc)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("You are not allowed to do this."))
+    return redirect(reverse("grants:round-manage", args=[round_.slug]) + f"#a{application.pk}")

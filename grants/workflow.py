@@ -8,7 +8,8 @@
     granted / partly granted / paid / report submitted / report approved → clawback
 
 Who: ``APPLICANT`` is an approved representative of the applicant association; ``STAFF`` is
-staff of the round's department (or a superuser). ``application_transition`` is the one place
+staff of the round's department (or a superuser), or for a regranting round the operator
+association's administrator representatives (``manages``). ``application_transition`` is the one place
 where a state changes: it checks the move and the actor, logs a ``Transition`` and saves.
 django-fsm-2 was considered; a table is all this needs, reads in one screen and lets the
 admin and the timeline show the same data.
@@ -85,6 +86,21 @@ def is_department_staff(user, round_) -> bool:
     return user.groups.filter(pk=round_.department.staff_group_id).exists()
 
 
+def operates(user, round_) -> bool:
+    """An administrator representative of the round's operator association (regranting)."""
+    from associations.models import Association
+
+    if not round_.operator_id or not user or not user.is_authenticated:
+        return False
+    return Association.objects.administered_by(user).filter(pk=round_.operator_id).exists()
+
+
+def manages(user, round_) -> bool:
+    """Who runs the round's applications: its department's staff, or for a regranting round the
+    operator association's administrator representatives."""
+    return is_department_staff(user, round_) or operates(user, round_)
+
+
 def represents(user, association) -> bool:
     from associations.models import Association
 
@@ -97,7 +113,7 @@ def roles(user, application) -> set[str]:
     found = set()
     if represents(user, application.association):
         found.add(APPLICANT)
-    if is_department_staff(user, application.round):
+    if manages(user, application.round):
         found.add(STAFF)
     return found
 

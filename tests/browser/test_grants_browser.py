@@ -12,7 +12,7 @@ from grants import services
 from grants.models import Application, Review
 from portal.models import Notification
 from tests.associations.factories import pdf_upload
-from tests.conftest import assert_accessible, enable_totp, make_staff
+from tests.conftest import assert_accessible, axe_violations, enable_totp, make_staff
 from tests.factories import AssociationFactory, DepartmentFactory, MembershipFactory, UserFactory
 from tests.grants.conftest import grant_grants_permissions
 from tests.grants.factories import GrantRoundFactory
@@ -164,3 +164,137 @@ def test_the_grant_pages_are_accessible_on_a_phone(browser, live_server):
     for path in ("/en/grants/", f"/en/grants/calls/{grant_round.slug}/", "/en/grants/decisions/"):
         page.goto(f"{live_server.url}{path}")
         assert_accessible(page)
+
+
+def _signed_in(page, user):
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": page.base}])
+    return page
+
+
+@pytest.fixture
+def grant_pages(transactional_db):
+    """One of everything a grants page shows: a draft, a submitted application under review by a
+    reviewer who has not declared and one who has, a paid grant awaiting its report, a decision
+    on the public list and an offer open for public comments."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.grants.factories import ApplicationFactory
+
+    department = DepartmentFactory(name="Sivistystoimiala")
+    grant_grants_permissions(department.staff_group)
+    staff = make_staff(department, "avustukset@city.example")
+    grant_round = GrantRoundFactory(department=department, title="Projektiavustukset", slug="projektiavustukset")
+    small = GrantRoundFactory(department=department, title="Pienet avustukset", slug="pienet", comment_days=7)
+    karhut = AssociationFactory(name="Porin Karhut ry", business_id="0737546-2")
+    representative = MembershipFactory(association=karhut, role="admin", user__email="sihteeri@karhut.example").user
+    draft = ApplicationFactory(round=grant_round, association=karhut, title="Syysleiri")
+    submitted = services.application_submit(
+        application=ApplicationFactory(round=grant_round, association=karhut, title="Kesäleiri"), user=representative
+    )
+    gate, scoring = UserFactory(email="arvioija1@example.org"), UserFactory(email="arvioija2@example.org")
+    services.review_assign(application=submitted, reviewer=gate, user=staff)
+    review = services.review_assign(application=submitted, reviewer=scoring, user=staff)
+    services.review_declare_conflict(review=review, user=scoring, has_conflict=False)
+    paid = services.application_submit(
+        application=ApplicationFactory(round=grant_round, association=karhut, title="Talvileiri"), user=representative
+    )
+    services.application_start_review(application=paid, user=staff)
+    services.decision_make(application=paid, user=staff, amount="800", grounds="Hyvä suunnitelma.")
+    services.payment_record(application=paid, user=staff, amount="800", paid_on=timezone.localdate())
+    offer = services.application_submit(
+        application=ApplicationFactory(round=small, association=karhut, title="Piknik puistossa"), user=representative
+    )
+    services.application_publish_for_comment(application=offer, user=staff, now=timezone.now() - dt.timedelta(days=1))
+    # The Polish statutory offer form (sections, radios, statements) and a regranting round run by
+    # an operator association, whose administrator handles it on the site.
+    from grants.forms_schema import form_version_from_schema
+    from grants.models import GrantType
+
+    competition = GrantRoundFactory(department=department, title="Otwarty konkurs ofert", slug="konkurs")
+    competition.form_version = form_version_from_schema(grant_type=competition.grant_type, key="pl-offer-2018")
+    competition.save()
+    offer_draft = ApplicationFactory(
+        round=competition, association=karhut, title="Warsztaty", form_version=competition.form_version
+    )
+    operator = AssociationFactory(name="Centrum Inicjatyw Lokalnych")
+    operator_admin = MembershipFactory(association=operator, role="admin", user__email="cil@example.org").user
+    regranting = GrantRoundFactory(department=department, title="Mikrogranty", slug="mikrogranty", operator=operator)
+    regranting.grant_type.kind = GrantType.Kind.REGRANTING
+    regranting.grant_type.save()
+    services.application_submit(
+        application=ApplicationFactory(round=regranting, association=karhut, title="Ogród"), user=representative
+    )
+    return {
+        "representative": representative,
+        "operator": operator_admin,
+        "gate": gate,
+        "scoring": scoring,
+        "paths": {
+            "representative": [
+                "/en/grants/",
+                f"/en/grants/calls/{grant_round.slug}/",
+                f"/en/grants/calls/{grant_round.slug}/apply/",
+                f"/en/grants/applications/{draft.pk}/edit/",
+                f"/en/grants/applications/{submitted.pk}/",
+                f"/en/grants/applications/{paid.pk}/report/",
+                "/en/grants/applications/",
+                "/en/grants/decisions/",
+                f"/en/grants/offers/{offer.pk}/",
+                f"/en/grants/applications/{offer_draft.pk}/edit/",
+            ],
+            "operator": [f"/en/grants/manage/{regranting.slug}/"],
+            "gate": [f"/en/grants/reviews/{services.Review.objects.get(reviewer=gate).pk}/"],
+            "scoring": [f"/en/grants/reviews/{review.pk}/", "/en/grants/applications/"],
+        },
+        "draft": draft,
+    }
+
+
+@pytest.mark.parametrize("phone", [True, False], ids=["375px", "1280px"])
+def test_every_grants_page_passes_axe_and_fits_on_a_phone_and_a_desktop(browser, live_server, grant_pages, phone):
+    """Call, application form (empty, saved, with errors), review (gate and scores), decisions,
+    offers, report: axe finds nothing serious or critical and nothing scrolls sideways."""
+    width = "375" if phone else "1280"
+    problems = []
+    for who, paths in grant_pages["paths"].items():
+        page = _signed_in(new_page(browser, live_server.url, phone=phone), grant_pages[who])
+        for n, path in enumerate(paths):
+            response = page.goto(f"{live_server.url}{path}")
+            assert response.status == 200, path
+            page.screenshot(path=f"/tmp/grants-axe-{width}-{who}-{n}.png", full_page=True)
+            problems += [f"{path}: {v['id']} ({v['impact']}) {v['nodes'][0]['target']}" for v in axe_violations(page)]
+            overflow = page.evaluate(
+                "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            if overflow > 1:
+                problems.append(f"{path} scrolls sideways by {overflow}px at {width}px")
+        page.context.close()
+    assert problems == []
+    # The form with its error summary: a negative amount and an absurd one.
+    page = _signed_in(new_page(browser, live_server.url, phone=phone), grant_pages["representative"])
+    page.goto(f"{live_server.url}/en/grants/applications/{grant_pages['draft'].pk}/edit/")
+    page.fill("#id_amount", "-5")
+    page.get_by_role("button", name="Save draft", exact=True).click()
+    assert "An amount cannot be negative." in page.locator(".error-summary").inner_text()
+    page.screenshot(path=f"/tmp/grants-axe-{width}-errors.png", full_page=True)
+    assert_accessible(page)
+
+
+def test_the_draft_saves_itself_while_the_applicant_types(browser, live_server, grant_pages):
+    from grants.models import Application
+
+    draft = grant_pages["draft"]
+    page = _signed_in(new_page(browser, live_server.url), grant_pages["representative"])
+    page.goto(f"{live_server.url}/en/grants/applications/{draft.pk}/edit/")
+    page.fill("#id_title", "Syysleiri metsässä")
+    page.wait_for_selector("#autosave-status:has-text('Draft saved automatically')", timeout=15_000)
+    assert Application.objects.get(pk=draft.pk).title == "Syysleiri metsässä"
+    assert_accessible(page)

@@ -103,3 +103,54 @@ def test_staff_see_the_panels_summary_ranked_and_others_do_not(client_for, staff
     page = client_for(staff).get(url)
     assert page.status_code == 200 and in_review.title in page.content.decode() and "100.0" in page.content.decode()
     assert client_for(other_staff).get(url).status_code in (302, 403, 404)
+
+
+def test_staff_form_a_panel_only_for_their_departments_rounds(client_for, staff, grant_round, other_department):
+    from grants.models import Panel
+    from tests.grants.factories import GrantRoundFactory
+
+    foreign = GrantRoundFactory(department=other_department)
+    form = client_for(staff).get("/admin/grants/panel/add/").content.decode()
+    assert f'value="{grant_round.pk}"' in form and f'value="{foreign.pk}"' not in form
+    member = UserFactory()
+    response = client_for(staff).post(
+        "/admin/grants/panel/add/", {"round": foreign.pk, "name": "Vieras", "members": [member.pk]}
+    )
+    assert response.status_code == 200 and not Panel.objects.exists()
+    response = client_for(staff).post(
+        "/admin/grants/panel/add/", {"round": grant_round.pk, "name": "Arviointiryhmä", "members": [member.pk]}
+    )
+    assert response.status_code == 302
+    panel = Panel.objects.get()
+    assert panel.created_by == staff and list(panel.members.all()) == [member]
+
+
+def test_staff_assign_a_panel_to_chosen_applications(client_for, staff, submitted, association_member):
+    from grants.models import Panel, Review
+
+    panel = Panel.objects.create(round=submitted.round, name="Arviointiryhmä")
+    reviewer = UserFactory()
+    panel.members.add(reviewer, association_member)
+    client = english(client_for(staff))
+    asked = client.post(URL, {"action": "assign_panel", "_selected_action": [submitted.pk]})
+    assert asked.status_code == 200 and "Arviointiryhmä" in asked.content.decode()
+    done = client.post(
+        URL,
+        {"action": "assign_panel", "_selected_action": [submitted.pk], "apply": "1", "panel": panel.pk},
+        follow=True,
+    )
+    assert "recused" in done.content.decode()
+    assert list(Review.objects.values_list("reviewer", "panel")) == [(reviewer.pk, panel.pk)]
+
+
+def test_a_reviewer_finds_their_assignments_on_their_own_page(client, staff, submitted):
+    from grants import services
+
+    reviewer = UserFactory()
+    review = services.review_assign(application=submitted, reviewer=reviewer, user=staff)
+    client.force_login(reviewer, backend="django.contrib.auth.backends.ModelBackend")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for path in ("/en/grants/applications/", "/en/mine/"):
+        page = client.get(path)
+        assert page.status_code == 200 and f"/grants/reviews/{review.pk}/" in page.content.decode(), path
+    assert "Declare first whether you have a conflict of interest." in client.get("/en/mine/").content.decode()
