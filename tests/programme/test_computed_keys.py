@@ -59,7 +59,11 @@ def annualclock_counts(request):
 
 
 def associations_counts(request):
+    from associations.hearings.models import Hearing
+    from tests.associations.cooperation_factories import JointProjectFactory
     from tests.associations.factories import PartnershipAgreementFactory, PartnershipReviewFactory
+    from tests.associations.hearing_factories import HearingFactory, answer
+    from tests.factories import AssociationFactory
 
     year = this_year()
     first = PartnershipAgreementFactory(valid_from=dt.date(year, 1, 1), valid_until=dt.date(year, 12, 31))
@@ -67,9 +71,38 @@ def associations_counts(request):
     PartnershipAgreementFactory(valid_from=dt.date(2020, 1, 1), valid_until=dt.date(2021, 1, 1))  # long over
     PartnershipReviewFactory(agreement=first, held_on=dt.date(year, 3, 1))
     PartnershipReviewFactory(agreement=first, held_on=dt.date(year - 1, 3, 1))  # last year's
+    # Hearings of last year (every deadline passed): the ones associations answered count.
+    heard = year - 1
+    tz = timezone.get_default_timezone()
+
+    def hearing(kind, month, *answered_by):
+        opens = dt.datetime(heard, month, 1, 9, tzinfo=tz)
+        held = HearingFactory(kind=kind, opens_at=opens, closes_at=opens + dt.timedelta(days=20))
+        for association in answered_by:
+            answer(held, association)
+        Hearing.objects.filter(pk=held.pk).update(state=Hearing.State.CLOSED)
+
+    one, two = AssociationFactory(), AssociationFactory()
+    hearing(Hearing.Kind.EX_ANTE, 2, one)
+    hearing(Hearing.Kind.EX_ANTE, 3)  # nobody answered
+    hearing(Hearing.Kind.DEVELOPMENT, 4, one, two)
+    hearing(Hearing.Kind.DEVELOPMENT, 5, two)
+    JointProjectFactory(starts_on=dt.date(year, 3, 1), ends_on=dt.date(year, 9, 30))
+    JointProjectFactory(starts_on=dt.date(year - 1, 1, 1))  # open-ended, still running
+    JointProjectFactory(starts_on=dt.date(year - 3, 1, 1), ends_on=dt.date(year - 2, 12, 31))  # over
     return year, {
         "associations.partnership_agreements_valid": 2,
         "associations.partnership_discussions_held": 1,
+        "associations.joint_projects": 2,
+    }
+
+
+def hearings_counts(request):
+    """The hearing keys count a year that is over; ``associations_counts`` built it."""
+    year, _ = associations_counts(request)
+    return year - 1, {
+        "associations.hearing_ex_ante_assessments": 1,
+        "associations.hearing_development_processes": 2,
     }
 
 
@@ -183,6 +216,7 @@ def portal_counts(request):
 BUILDERS = {
     "annualclock": annualclock_counts,
     "associations": associations_counts,
+    "hearings": hearings_counts,
     "facilities": facilities_counts,
     "grants": grants_counts,
     "newsletter": newsletter_counts,
@@ -206,7 +240,12 @@ COVERED = {
         "annualclock.sports_parliament_meetings",
         "annualclock.association_evenings",
     },
-    "associations": {"associations.partnership_agreements_valid", "associations.partnership_discussions_held"},
+    "associations": {
+        "associations.partnership_agreements_valid",
+        "associations.partnership_discussions_held",
+        "associations.joint_projects",
+    },
+    "hearings": {"associations.hearing_ex_ante_assessments", "associations.hearing_development_processes"},
     "facilities": {
         "facilities.shared_use_utilisation",
         "facilities.association_share",
