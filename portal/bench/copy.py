@@ -36,7 +36,8 @@ def copy_objects(model, objs, *, using="default"):
     fields = list(meta.concrete_fields)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     sql = f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+    # wrap_database_errors: a refused row raises Django's IntegrityError, as with INSERT.
+    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for obj in objs:
             copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
     for obj in objs:

@@ -247,9 +247,7 @@ def _season_series(rng):
     bookings = []
     for one, allocation, application in zip(series, allocations, applications, strict=True):
         for week in range(20):
-            starts = timezone.make_aware(
-                dt.datetime.combine(season_starts + dt.timedelta(weeks=week), dt.time(10))
-            )
+            starts = timezone.make_aware(dt.datetime.combine(season_starts + dt.timedelta(weeks=week), dt.time(10)))
             bookings.append(
                 Booking(
                     space_id=allocation.space_id,
@@ -386,10 +384,7 @@ def _newsletter(rng, subscribers, issues):
     for issue in sent:
         copy_objects(
             Delivery,
-            [
-                Delivery(issue=issue, subscriber=s, status=Delivery.Status.SENT, sent_at=issue.sent_at)
-                for s in readers
-            ],
+            [Delivery(issue=issue, subscriber=s, status=Delivery.Status.SENT, sent_at=issue.sent_at) for s in readers],
         )
 
 
@@ -398,8 +393,7 @@ def _clock(rng, meetings_per_year, entries_per_year):
     from portal.models import Forum
 
     forums = [
-        Forum.objects.get_or_create(slug=f"bench-forum-{i}", defaults={"name": f"Bench forum {i}"})[0]
-        for i in range(3)
+        Forum.objects.get_or_create(slug=f"bench-forum-{i}", defaults={"name": f"Bench forum {i}"})[0] for i in range(3)
     ]
     kinds = ["grant_application_period", "association_evening", "workshop", "sports_parliament", "newsletter", "other"]
     entries, meetings = [], []
