@@ -9,6 +9,7 @@ database, so gunicorn (same database, same SECRET_KEY) accepts them.
 """
 
 import datetime as dt
+import time
 from urllib.parse import urlencode
 
 from allauth.mfa.models import Authenticator
@@ -107,12 +108,14 @@ def session_keys(user, count=SESSIONS_PER_USER):
 
 
 def count_queries(client, url):
-    """(status, SQL queries, bytes) of one request after a warm-up request."""
+    """(status, SQL queries, bytes, milliseconds) of one request after a warm-up request."""
     client.get(url)
     with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
         response = client.get(url)
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    return response.status_code, len(queries), len(body)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        elapsed = (time.perf_counter() - started) * 1000
+    return response.status_code, len(queries), len(body), round(elapsed, 1)
 
 
 def plan(*, sessions=SESSIONS_PER_USER):
@@ -124,6 +127,8 @@ def plan(*, sessions=SESSIONS_PER_USER):
         clients[key].force_login(user)
     rows = []
     for name, url, auth in pages():
-        status, queries, size = count_queries(clients[auth], url)
-        rows.append({"name": name, "url": url, "auth": auth, "status": status, "queries": queries, "bytes": size})
+        status, queries, size, ms = count_queries(clients[auth], url)
+        rows.append(
+            {"name": name, "url": url, "auth": auth, "status": status, "queries": queries, "bytes": size, "client_ms": ms}
+        )
     return {"pages": rows, "sessions": {key: session_keys(user, sessions) for key, user in who.items()}}
