@@ -107,15 +107,20 @@ def session_keys(user, count=SESSIONS_PER_USER):
     return keys
 
 
-def count_queries(client, url):
-    """(status, SQL queries, bytes, milliseconds) of one request after a warm-up request."""
-    client.get(url)
+def _timed_get(client, url):
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
         response = client.get(url)
         body = b"".join(response.streaming_content) if response.streaming else response.content
         elapsed = (time.perf_counter() - started) * 1000
     return response.status_code, len(queries), len(body), round(elapsed, 1)
+
+
+def count_queries(client, url, *, slow_ms=3000):
+    """(status, SQL queries, bytes, milliseconds) of one request after a warm-up request (a page
+    slower than ``slow_ms`` is asked once: its first request's figures)."""
+    first = _timed_get(client, url)
+    return first if first[3] > slow_ms else _timed_get(client, url)
 
 
 def plan(*, sessions=SESSIONS_PER_USER):
@@ -128,7 +133,6 @@ def plan(*, sessions=SESSIONS_PER_USER):
     rows = []
     for name, url, auth in pages():
         status, queries, size, ms = count_queries(clients[auth], url)
-        rows.append(
-            {"name": name, "url": url, "auth": auth, "status": status, "queries": queries, "bytes": size, "client_ms": ms}
-        )
+        row = {"name": name, "url": url, "auth": auth, "status": status, "queries": queries}
+        rows.append({**row, "bytes": size, "client_ms": ms})
     return {"pages": rows, "sessions": {key: session_keys(user, sessions) for key, user in who.items()}}
