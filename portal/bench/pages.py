@@ -28,16 +28,24 @@ def _url(path, query=None):
     return f"{path}?{urlencode(query)}" if query else path
 
 
+def directory_area():
+    """A service area the generated registry uses ("Keskusta"): not one of the facilities'
+    bench areas, which no association serves (a search would then fall through to the typo
+    search and measure that instead)."""
+    from portal.models import ServiceArea
+
+    area = ServiceArea.objects.filter(name="Keskusta").values_list("pk", flat=True).first()
+    return area or ServiceArea.objects.order_by("order", "pk").values_list("pk", flat=True)[1]
+
+
 def pages():
     """[(name, url, who)]: who is None (anonymous), "steering" or "grants"."""
     from annualclock.models import Meeting
     from associations.models import Association
     from facilities.models import Space
     from grants.models import GrantRound
-    from portal.models import ServiceArea
-
     today = timezone.localdate()
-    area = ServiceArea.objects.order_by("order", "pk").values_list("pk", flat=True)[1]
+    area = directory_area()
     association = (
         Association.objects.filter(is_public=True, moderation_state="approved", events__isnull=False)
         .order_by("pk")
