@@ -45,18 +45,24 @@ FULL = {
 MINIMUM = {
     "associations": 100,
     "events": 20,
-    "spaces": 10,
+    "spaces": 5,
     "applications": 40,
     "subscribers": 10,
-    "issues": 4,
-    "meetings_per_year": 4,
-    "entries_per_year": 6,
+    "issues": 2,
+    "meetings_per_year": 2,
+    "entries_per_year": 3,
 }
+# Counts of a few dozen shrink more slowly, so that a small scale still has several and a test
+# at two small scales sees them grow.
+SUBLINEAR = {"issues", "meetings_per_year", "entries_per_year"}
 YEARS = 5
 
 
 def sizes(scale):
-    return {key: max(MINIMUM[key], int(round(value * scale))) for key, value in FULL.items()}
+    return {
+        key: max(MINIMUM[key], int(round(value * (scale**0.3 if key in SUBLINEAR else scale))))
+        for key, value in FULL.items()
+    }
 
 
 def marker():
