@@ -44,6 +44,7 @@ def pages():
     from associations.models import Association
     from facilities.models import Space
     from grants.models import GrantRound
+
     today = timezone.localdate()
     area = directory_area()
     association = (
