@@ -94,7 +94,7 @@ def test_copy_is_refused_by_the_occupancy_exclusion_constraint(department, outsi
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_generator_refuses_a_database_that_is_not_for_benchmarks(settings, monkeypatch):
+def test_the_generator_refuses_a_database_that_is_not_for_benchmarks(monkeypatch):
     monkeypatch.setitem(connection.settings_dict, "NAME", "yhdistysportaali")
     with pytest.raises(CommandError, match="bench"):
         call_command("generate_bench_data", "--scale", "0.001")
