@@ -184,7 +184,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--workers", type=int, default=4)
-        parser.add_argument("--applications", type=int, default=1000)
+        parser.add_argument("--applications", type=int, default=300)
         parser.add_argument("--skip-pdf", action="store_true")
 
     def handle(self, *args, workers, applications, skip_pdf, **options):
