@@ -16,7 +16,7 @@ help:
 	@echo "make test   - the whole test suite on PostgreSQL and Redis, browser tests included, then the registry under CITY=poznan"
 	@echo "make test-future - the non-browser tests with the clock moved (New Year's Eve 2029, next spring)"
 	@echo "make lint   - ruff check and format check"
-	@echo "make bench  - benchmarks on a large generated data set (writes var/bench/results.json)"
+	@echo "make bench  - the portal at national scale under load (var/bench/results.json, docs/benchmarks.md)"
 	@echo "make messages - update the translation catalogues (fi, sv, en, pl)"
 
 $(PY):
@@ -101,8 +101,12 @@ messages: install
 	  $(MANAGE) makemessages -l $$lang --ignore=.venv --ignore=var --no-obsolete -v 0; \
 	done
 
+# The data set (generated once into BENCH_DATABASE_URL), gunicorn with production settings under
+# locust, the jobs; var/bench/results.json and docs/benchmarks.md (about 20 minutes the first
+# time on 2 cores, most of it generating the data; BENCH_ARGS="--seconds 8" for longer runs).
+BENCH_ARGS ?=
 bench: install compilemessages
-	$(MANAGE) bench
+	LOG_LEVEL=$${LOG_LEVEL:-WARNING} $(MANAGE) bench $(BENCH_ARGS)
 
 # Back up a populated scratch database (yp_drill_src), restore it into an empty one
 # (yp_drill_dst) and serve the portal from the copy; timed (var/drill/report.json).

@@ -7,8 +7,9 @@
    diacritics (``search_vector_plain``), each word a prefix, so "Stowarzyszenie Przyjaciol" finds
    "Stowarzyszenie Przyjaciół Dzieci" and "przyjaciel" … the trigram step below. Ordered by
    ``ts_rank``, then name.
-2. Only when that finds nothing: **similarity** of the name with pg_trgm (trigram GIN index), both
-   without diacritics, so a typo such as "Porn Karhtu" still finds "Porin Karhut ry" and
+2. Only when that finds nothing: **similarity** of the name with pg_trgm (trigram GIN index, the
+   ``%``/``%>`` operators with a strict threshold first, pg_trgm's default only if that finds
+   nothing), both without diacritics, so a typo such as "Porn Karhtu" still finds "Porin Karhut ry" and
    "Elakelaiset" finds "Porin Eläkeläiset ry". Ordered by similarity, then name.
 
 A typo search is thus as good as before, and a correct one never pays for the fuzzy match: on a
@@ -20,6 +21,7 @@ import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
 from django.core.exceptions import ValidationError
+from django.db import connections, transaction
 from django.db.models import F, Q, Value
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +33,7 @@ from associations.validators import normalize_business_id, normalize_register_nu
 SEARCH_MAX_LENGTH = 200
 SEARCH_MAX_WORDS = 8
 FUZZY_LIMIT = 200  # a typo search shows at most this many of the most similar names
+FUZZY_THRESHOLDS = (0.45, 0.3)  # pg_trgm similarity: strict first, then pg_trgm's default
 SEARCH_TOO_LONG = _("The search is too long. Use at most %(limit_value)d characters.")
 
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
@@ -80,20 +83,32 @@ def search_associations(queryset, text):
     vector = country.search_vector_field
     condition = Q(**{vector: tsquery})
     precise = queryset.filter(condition | identifier if identifier else condition)
-    if precise.exists():
+    # A count, not exists(): EXISTS's LIMIT 1 makes the planner bet on a sequential scan finding
+    # an early match, which reads all 100,000 rows when there is none (a typo: 200 ms); the count
+    # goes through the GIN index (0.5 ms).
+    if precise.count():
         return precise.annotate(relevance=SearchRank(F(vector), tsquery)).order_by("-relevance", "name")
     phrase = Unaccented(Value(" ".join(words)))
     # The trigram recheck is the expensive part: run it once, for the best FUZZY_LIMIT names, and
-    # let the page and its count work on those ids.
-    similar = (
-        queryset.alias(plain_name=Unaccented("name"))
-        .filter(Q(plain_name__trigram_similar=phrase) | Q(plain_name__trigram_word_similar=phrase))
-        .annotate(relevance=TrigramSimilarity(Unaccented("name"), phrase))
-        .order_by("-relevance", "name")
-        .values_list("pk", flat=True)[:FUZZY_LIMIT]
-    )
+    # let the page and its count work on those ids. The index hands over every name sharing enough
+    # trigrams at pg_trgm's threshold (0.3: thousands for a common place name), each rechecked on
+    # the heap; a stricter threshold first keeps that to hundreds, and the loose one runs only
+    # when the strict one finds nothing.
+    similar = []
+    for threshold in FUZZY_THRESHOLDS:
+        with transaction.atomic(using=queryset.db), connections[queryset.db].cursor() as cursor:
+            cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [threshold])
+            similar = list(
+                queryset.alias(plain_name=Unaccented("name"))
+                .filter(Q(plain_name__trigram_similar=phrase) | Q(plain_name__trigram_word_similar=phrase))
+                .annotate(relevance=TrigramSimilarity(Unaccented("name"), phrase))
+                .order_by("-relevance", "name")
+                .values_list("pk", flat=True)[:FUZZY_LIMIT]
+            )
+        if similar:
+            break
     return (
-        queryset.filter(pk__in=list(similar))
+        queryset.filter(pk__in=similar)
         .annotate(relevance=TrigramSimilarity(Unaccented("name"), phrase))
         .order_by("-relevance", "name")
     )

@@ -3,12 +3,15 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from grants.models import Application, Decision
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_bench_refuses_a_database_that_is_not_for_benchmarks():
+def test_the_bench_refuses_a_database_that_is_not_for_benchmarks(monkeypatch):
+    # Whatever the test database is called (a helper's may be test_yp_bench).
+    monkeypatch.setitem(connection.settings_dict, "NAME", "yhdistysportaali")
     with pytest.raises(CommandError, match="bench"):
         call_command("bench_grants", "--count", "10")
 

@@ -2,7 +2,7 @@
 
 ``--spaces`` spaces in facilities of five (a whole hall with two halves and two rooms), bookable
 8–22 every day, and a year of bookings (26 weeks back, 26 ahead): two evening bookings a week on
-every atomic space, written with their occupancy rows. Idempotent: does nothing when the
+every atomic space, written with their occupancy rows (COPY, ``portal.bench.copy``). Idempotent: does nothing when the
 generated facilities are already there.
 """
 
@@ -15,6 +15,7 @@ from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
 
 from facilities.models import BookableHours, Booking, Facility, Occupancy, Space
+from portal.bench.copy import copy_objects
 from portal.models import Department, ServiceArea
 
 PREFIX = "bench-"
@@ -109,13 +110,13 @@ class Command(BaseCommand):
                         )
                     )
             if len(bookings) >= BATCH * 4 or week == 51:
-                created = Booking.objects.bulk_create(bookings, batch_size=BATCH)
-                Occupancy.objects.bulk_create(
+                created = copy_objects(Booking, bookings)
+                copy_objects(
+                    Occupancy,
                     [
                         Occupancy(booking=b, space_id=b.space_id, during=DateTimeTZRange(b.starts_at, b.ends_at, "[)"))
                         for b in created
                     ],
-                    batch_size=BATCH,
                 )
                 bookings = []
         with connection.cursor() as cursor:

@@ -2,7 +2,7 @@
 
 Generates (unless the rows are there) five years of rounds — four calls a year — with 50,000
 applications, decisions for most of them within each appropriation, payments and a few
-clawbacks, all with ``bulk_create``; then times the call page, the decision list (first and last
+clawbacks, written with COPY (``portal.bench.copy``); then times the call page, the decision list (first and last
 page), the open data and the ledger through the whole Django stack with the test client, and
 counts their SQL queries (which must not grow with the rows). Prints one JSON object. Refuses a
 database whose name lacks "bench" unless ``--force``.
@@ -27,6 +27,7 @@ from django.utils import timezone
 from associations.models import Association
 from grants import selectors
 from grants.models import Application, Criterion, Decision, FormVersion, GrantRound, GrantType, Payment
+from portal.bench.copy import copy_objects
 from portal.models import Department
 
 APPLICATIONS = 50_000
@@ -122,7 +123,7 @@ def generate(count, seed=2026):
                     submitted_at=r.closes_at - dt.timedelta(days=1),
                 )
             )
-    applications = Application.objects.bulk_create(applications, batch_size=5000)
+    applications = copy_objects(Application, applications)
     decisions, payments = [], []
     for application in applications:
         amount = (
@@ -141,8 +142,8 @@ def generate(count, seed=2026):
         )
         if amount:
             payments.append(Payment(application=application, amount=amount, paid_on=application.round.closes_at.date()))
-    Decision.objects.bulk_create(decisions, batch_size=5000)
-    Payment.objects.bulk_create(payments, batch_size=5000)
+    copy_objects(Decision, decisions)
+    copy_objects(Payment, payments)
     for r in rounds:
         total = Decision.objects.filter(application__round=r).aggregate(t=Sum("amount"))["t"] or 0
         GrantRound.objects.filter(pk=r.pk).update(committed=min(total, r.appropriation))

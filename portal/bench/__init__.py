@@ -1,0 +1,1 @@
+"""The national-scale benchmark (``make bench``): data set, production-like serving, load, jobs, report."""
