@@ -34,6 +34,13 @@ SERVICE_DESCRIPTIONS = {
         "The year of cooperation month by month: meetings, grant periods and newsletters."
     ),
     "associations:agreement-list": gettext_lazy("Valid partnership agreements between the city and associations."),
+    "associations:hearing-list": gettext_lazy(
+        "The city asks associations about drafts, decisions and development work: answer, and see what was heard."
+    ),
+    "associations:cooperation:index": gettext_lazy(
+        "Joint projects, requests to the city (letters of recommendation, patronage, city events)"
+        " and local initiatives."
+    ),
     "newsletter:archive": gettext_lazy("The association newsletter four times a year: subscribe or read past issues."),
 }
 

@@ -70,6 +70,13 @@ def test_home_page_welcomes_and_links_to_the_main_services(client):
     assert 'href="/en/pages/how-to-use/"' in body
 
 
+def test_every_service_in_the_menu_says_on_the_home_page_what_it_is_for():
+    from portal.navigation import MAIN_NAV
+    from portal.views import SERVICE_DESCRIPTIONS
+
+    assert [url_name for url_name, _label in MAIN_NAV if not SERVICE_DESCRIPTIONS.get(url_name)] == []
+
+
 @pytest.mark.django_db
 def test_home_page_shows_the_blocks_other_apps_register(client, monkeypatch):
     forum = ForumFactory(name="Seuraparlamentti")
