@@ -25,7 +25,8 @@ def load(*, stdout):
     if sivistys is None:
         stdout.write("  Skipped the hearings: load portal's demo data first.")
         return
-    now = timezone.now().replace(second=0, microsecond=0)
+    # Whole hours in the city's time, as staff would set them.
+    now = timezone.localtime().replace(minute=0, second=0, microsecond=0)
     _open_hearing(sivistys, now)
     _closed_hearing(hyvinvointi, now)
     stdout.write(f"  {Hearing.objects.count()} hearings.")
