@@ -8,6 +8,7 @@ newsletters a year.
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
@@ -136,11 +137,11 @@ def _aware(year, month, day, hour, minute=0):
     return timezone.make_aware(dt.datetime(year, month, day, hour, minute))
 
 
-def _plan(year):
+def _plan(year, plan=PLAN, fixed_dates=FIXED_DATES):
     entries = {}
-    for month, kind, title, audience, description in PLAN:
-        title = title.format(year=year)
-        start, end = FIXED_DATES.get((year, title), (None, None))
+    for month, kind, title, audience, description in plan:
+        title = title.format(year=year, next=year + 1, previous=year - 1)
+        start, end = fixed_dates.get((year, title), (None, None))
         entry, _created = ClockEntry.objects.update_or_create(
             year=year,
             kind=kind,
@@ -168,6 +169,10 @@ def _meeting(*, entry, forum, title, starts_at, hours, **fields):
 
 
 def load(*, stdout):
+    if settings.CITY == "poznan":
+        from annualclock import demo_poznan
+
+        return demo_poznan.load(stdout=stdout)
     plan_2026 = _plan(2026)
     _plan(2027)
     working_group = _forum(Forum.Kind.WORKING_GROUP)
@@ -244,12 +249,17 @@ def load(*, stdout):
                 },
             )
 
+    finish_plan(stdout=stdout, editors="Vuosikello ja kokoukset")
+
+
+def finish_plan(*, stdout, editors):
+    """Match the plan with the other apps' dated items and give the editors' group its rights."""
     # Where the grants and newsletter apps already publish a round or an issue for a planned
     # month, their dated item stands for the plan entry (no date typed twice).
     matched = clock_entries_match_sources(entries=ClockEntry.objects.filter(year__in=[2026, 2027]))
 
-    editors, _created = Group.objects.get_or_create(name="Vuosikello ja kokoukset")
-    editors.permissions.add(*Permission.objects.filter(content_type__app_label="annualclock"))
+    group, _created = Group.objects.get_or_create(name=editors)
+    group.permissions.add(*Permission.objects.filter(content_type__app_label="annualclock"))
     stdout.write(
         f"Annual clock: {ClockEntry.objects.filter(year__in=[2026, 2027]).count()} plan entries, "
         f"{Meeting.objects.count()} meetings, {matched} entries newly matched with other apps' dated items."

@@ -31,6 +31,22 @@ def test_the_demo_plan_loads_twice_without_duplicates():
 
 
 @pytest.mark.django_db
+def test_poznans_demo_year_is_its_programme_cycle_in_polish(settings):
+    settings.CITY = "poznan"
+    demo.load(stdout=io.StringIO())
+    demo.load(stdout=io.StringIO())
+
+    titles = set(ClockEntry.objects.filter(year=2026).values_list("title", flat=True))
+    assert "Sprawozdanie z realizacji programu współpracy za 2025 (do 31 maja)" in titles
+    assert "Uchwalenie rocznego programu współpracy na 2027 (do 30 listopada)" in titles
+    assert not any("Yhdistys" in title or "Seuraparlamentti" in title for title in titles)
+    report = ClockEntry.objects.get(year=2027, title__startswith="Sprawozdanie")
+    assert report.start_date == dt.date(2027, 5, 31)
+    assert Meeting.objects.count() == 2
+    assert all("Poznań" in meeting.place for meeting in Meeting.objects.all())
+
+
+@pytest.mark.django_db
 def test_every_demo_newsletter_plan_entry_stands_for_its_issue_no_second_entry():
     from django.core.management import call_command
 
