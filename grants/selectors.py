@@ -82,6 +82,11 @@ class ReviewSummary:
     spread: Decimal | None  # highest − lowest total: where reviewers disagree
     rank: int | None
 
+    @property
+    def state_label(self):
+        """The application's state for people (``get_state_display`` rebuilds its choices per call)."""
+        return S(self.application.state).label
+
 
 def panel_summary(round_) -> list[ReviewSummary]:
     """Weighted totals per application (each review scaled to 0–100 by the criteria's weights and

@@ -99,3 +99,25 @@ def test_the_queries_do_not_grow_with_the_reviews(scored_round, django_assert_nu
     with django_assert_num_queries(3):
         rows = selectors.panel_summary(grant_round)
     assert [(r.application.pk, r.totals, r.average, r.spread, r.rank) for r in rows] == reference_summary(grant_round)
+
+
+def test_the_admin_page_asks_the_same_queries_for_a_larger_round(client_for, staff, scored_round):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    grant_round, apps = scored_round
+    from django.conf import settings
+
+    client = client_for(staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = f"/admin/grants/grantround/{grant_round.pk}/summary/"
+    client.get(url)  # the session and the caches settle
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    impact = grant_round.criteria.order_by("order").first()
+    for _n in range(5):
+        review(ApplicationFactory(round=grant_round, state=Application.State.IN_REVIEW), [(impact, 4)])
+    with CaptureQueriesContext(connection) as large:
+        page = client.get(url).content.decode()
+    assert len(large) == len(small)
+    assert page.count("In review") >= 10  # the state's label on every row
