@@ -268,7 +268,7 @@ class GrantRoundAdmin(DepartmentScoped, SimpleHistoryAdmin):
                 "round": round_,
                 "rows": sorted(selectors.panel_summary(round_), key=lambda r: (r.rank is None, r.rank or 0)),
                 "criteria": list(round_.criteria.all()),
-                "ledger": selectors.round_ledger(round_),
+                "ledger": selectors.ledger_of(round_),  # get_object read it through rounds_with_ledger
                 "opts": self.model._meta,
             },
         )
@@ -293,7 +293,8 @@ class GrantRoundAdmin(DepartmentScoped, SimpleHistoryAdmin):
     def ledger(self, obj):
         if obj.pk is None:
             return "–"
-        ledger = selectors.round_ledger(obj)
+        # The change form's object comes through get_queryset, already annotated with the sums.
+        ledger = selectors.ledger_of(obj) if hasattr(obj, "ledger_decided") else selectors.round_ledger(obj)
         parts = [
             (_("requested"), ledger.requested),
             (_("proposed"), ledger.proposed),

@@ -7,8 +7,8 @@ kohdistuminen palvelualueittain ja ikäryhmittäin". The year is the round's yea
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, F, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import BigIntegerField, Case, Count, Exists, F, OuterRef, Subquery, Sum, When
+from django.db.models.functions import Cast, Coalesce, Mod
 from django.utils.translation import gettext_lazy as _
 
 from grants import services, workflow
@@ -61,22 +61,49 @@ def amount_granted_per_year(year):
 
 def _split(year, relation, names, label="name"):
     """Each decision's amount split evenly over the areas (or age groups) its application names,
-    so the breakdown adds up to the total; an application naming none counts as "not given"."""
-    decisions = Decision.objects.filter(application__round__year=year, amount__gt=0).prefetch_related(
-        f"application__{relation}"
+    so the breakdown adds up to the total; an application naming none counts as "not given".
+
+    Computed in the database, a fixed number of queries however many applications the year has:
+    each link row of the application's through table gets the application's share in whole cents,
+    ``amount / n`` rounded half to even (as ``Decimal.quantize`` does), and the shares are summed
+    per target; only the totals' labels are read as objects."""
+    field = Application._meta.get_field(relation)
+    through = field.remote_field.through
+    target = field.m2m_reverse_field_name()  # the through table's foreign key to the target
+    decided = Decision.objects.filter(application__round__year=year, amount__gt=0)
+    links = through.objects.filter(application__round__year=year, application__decision__amount__gt=0)
+    per_application = through.objects.filter(application=OuterRef("application")).order_by().values("application")
+    cents = (
+        links.annotate(
+            cents=Cast(F("application__decision__amount") * 100, BigIntegerField()),
+            n=Subquery(per_application.annotate(c=Count("pk")).values("c")[:1], output_field=BigIntegerField()),
+        )
+        .annotate(q=F("cents") / F("n"), r2=Mod("cents", "n") * 2)
+        .annotate(
+            share=Case(
+                When(r2__gt=F("n"), then=F("q") + 1),
+                When(r2=F("n"), then=F("q") + Mod("q", 2)),
+                default=F("q"),
+                output_field=BigIntegerField(),
+            )
+        )
+        .order_by()
+        .values(target)
+        .annotate(total=Sum("share"))
+        .values_list(target, "total")
     )
+    by_target = dict(cents)
     totals = defaultdict(Decimal)
-    for decision in decisions:
-        targets = list(getattr(decision.application, relation).all())
-        if not targets:
-            totals[str(_("Not given"))] += decision.amount
-            continue
-        share = (decision.amount / len(targets)).quantize(Decimal("0.01"))
-        for target in targets:
-            totals[getattr(target, label)] += share
+    for obj in field.related_model.objects.filter(pk__in=by_target):
+        totals[getattr(obj, label)] += Decimal(by_target[obj.pk]).scaleb(-2)
+    not_given = (
+        decided.exclude(Exists(through.objects.filter(application=OuterRef("application"))))
+        .order_by()
+        .aggregate(t=Sum("amount"), n=Count("pk"))
+    )
     result = {name: totals.get(name, Decimal("0.00")) for name in names}
-    if str(_("Not given")) in totals:
-        result[str(_("Not given"))] = totals[str(_("Not given"))]
+    if not_given["n"]:
+        result[str(_("Not given"))] = Decimal(0) + not_given["t"]
     return result
 
 

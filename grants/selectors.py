@@ -3,11 +3,13 @@
 Each returns in a fixed number of queries, however many rows there are.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from statistics import mean
 
 from django.conf import settings
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -80,33 +82,53 @@ class ReviewSummary:
     spread: Decimal | None  # highest − lowest total: where reviewers disagree
     rank: int | None
 
+    @property
+    def state_label(self):
+        """The application's state for people (``get_state_display`` rebuilds its choices per call)."""
+        return S(self.application.state).label
+
 
 def panel_summary(round_) -> list[ReviewSummary]:
     """Weighted totals per application (each review scaled to 0–100 by the criteria's weights and
-    highest scores), the spread between reviewers and the ranking by the average."""
+    highest scores), the spread between reviewers and the ranking by the average.
+
+    Three queries however large the round: the criteria, the applications, and each submitted
+    review as one row with its scores aggregated into arrays (no object per review or score); the
+    weighting itself stays in ``Decimal`` so the totals are the same to the last digit as before."""
     criteria = {c.pk: c for c in round_.criteria.all()}
     weight_sum = sum((c.weight for c in criteria.values()), Decimal(0)) or Decimal(1)
     applications = (
         Application.objects.filter(round=round_, state__in=workflow.APPLIED_STATES)
         .select_related("association")
-        .prefetch_related("reviews__scores")
         .order_by("pk")
     )
+    by_score_order = ("scores__criterion__order", "scores__criterion_id", "scores__pk")
+    reviews = (
+        Review.objects.filter(
+            application__round=round_, application__state__in=workflow.APPLIED_STATES, submitted_at__isnull=False
+        )
+        .order_by("application", "reviewer", "pk")
+        .values_list("application_id")
+        .annotate(
+            criterion_ids=ArrayAgg("scores__criterion_id", order_by=by_score_order, default=[]),
+            scores=ArrayAgg("scores__score", order_by=by_score_order, default=[]),
+        )
+        .values_list("application_id", "criterion_ids", "scores")
+    )
+    totals_of = defaultdict(list)
+    for application_id, criterion_ids, scores in reviews:
+        total = sum(
+            (
+                criteria[c].weight * Decimal(score) / criteria[c].max_score
+                for c, score in zip(criterion_ids, scores, strict=True)
+                if c in criteria
+            ),
+            Decimal(0),
+        )
+        totals_of[application_id].append((total * 100 / weight_sum).quantize(Decimal("0.1")))
     rows = []
     for application in applications:
-        totals = []
-        for review in application.reviews.all():
-            if review.submitted_at is None:
-                continue
-            total = sum(
-                (
-                    criteria[s.criterion_id].weight * Decimal(s.score) / criteria[s.criterion_id].max_score
-                    for s in review.scores.all()
-                    if s.criterion_id in criteria
-                ),
-                Decimal(0),
-            )
-            totals.append((total * 100 / weight_sum).quantize(Decimal("0.1")))
+        totals = totals_of.get(application.pk, [])
         average = Decimal(str(round(mean(totals), 1))) if totals else None
         spread = (max(totals) - min(totals)) if totals else None
         rows.append([application, totals, average, spread])

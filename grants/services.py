@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import Exists, F, OuterRef, Sum
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -214,20 +214,18 @@ def _require_applicant(user, application_or_association):
 def _require_staff(user, round_, application=None):
     """The round's department staff, or the operator's administrators of a regranting round; an
     operator's representative never handles their own association's application."""
-    if not workflow.manages(user, round_):
+    department_staff = workflow.is_department_staff(user, round_)  # asked once: a query for most staff
+    if not (department_staff or workflow.operates(user, round_)):
         raise PermissionDenied(NOT_ALLOWED)
-    if (
-        application is not None
-        and not workflow.is_department_staff(user, round_)
-        and workflow.represents(user, application.association)
-    ):
+    if application is not None and not department_staff and workflow.represents(user, application.association):
         raise PermissionDenied(OPERATOR_REPRESENTS_APPLICANT)
 
 
-def _lock(application):
+def _lock(application, **annotations):
     return (
         Application.objects.select_for_update(of=("self",))
         .select_related("round__department", "round__grant_type__contact", "association", "form_version")
+        .annotate(**annotations)
         .get(pk=application.pk)
     )
 
@@ -734,15 +732,17 @@ def decision_make(*, application, user, amount, grounds, now=None, report_due_on
     try:
         with transaction.atomic():
             round_ = GrantRound.objects.select_for_update().select_related("department").get(pk=application.round_id)
-            application = _lock(application)
+            # The application is locked here for the whole decision, and read with whether it has one.
+            decided = Exists(Decision.objects.filter(application=OuterRef("pk")))
+            application = _lock(application, already_decided=decided)
             _require_staff(user, round_, application)
             Association.objects.select_for_update().filter(pk=application.association_id).first()
             amount = parse_amount(amount, field="amount", round_=round_, required=True)
-            if Decision.objects.filter(application=application).exists():
+            if application.already_decided:
                 raise ValidationError(ALREADY_DECIDED, code="decided")
             if application.state == S.SUBMITTED:
                 workflow.application_transition(
-                    application=application, to_state=S.IN_REVIEW, user=user, as_role=workflow.STAFF
+                    application=application, to_state=S.IN_REVIEW, user=user, as_role=workflow.STAFF, locked=True
                 )
             elif application.state != S.IN_REVIEW:
                 raise ValidationError(NOT_READY_FOR_DECISION, code="not_ready")
@@ -774,6 +774,7 @@ def decision_make(*, application, user, amount, grounds, now=None, report_due_on
                 user=user,
                 note=grounds,
                 as_role=workflow.STAFF,
+                locked=True,
             )
             application.round = round_
             transaction.on_commit(lambda pk=decision.pk: _queue_letter(pk))

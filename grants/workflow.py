@@ -118,39 +118,49 @@ def roles(user, application) -> set[str]:
     return found
 
 
-def application_transition(*, application, to_state, user, note="", as_role=None) -> Application:
+def application_transition(*, application, to_state, user, note="", as_role=None, locked=False) -> Application:
     """Move ``application`` to ``to_state`` if the table allows it and ``user`` holds a role for it.
 
     Locks the row, so two moves at once are made one after the other and the second is checked
     against the state the first left. Logs the move. ``as_role`` lets a service that has already
     established the actor's role (or the system, with ``user=None``) skip the role look-up.
+    ``locked=True`` says ``application`` was itself read with ``select_for_update`` in the caller's
+    still open transaction: it is then moved as it is, without reading and locking the row again.
     """
+    if locked:
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("A locked application is moved inside the transaction that locked it.")
+        return _move(application, application, to_state=to_state, user=user, note=note, as_role=as_role)
     with transaction.atomic():
-        locked = (
+        locked_row = (
             Application.objects.select_for_update()
             .select_related("round__department", "association")
             .get(pk=application.pk)
         )
-        from_state = locked.state
-        permitted = allowed(from_state, to_state)
-        if not permitted:
-            raise ValidationError(
-                TRANSITION_NOT_ALLOWED,
-                code="transition",
-                params={"from": S(from_state).label, "to": S(to_state).label},
-            )
-        actor_roles = {as_role} if as_role else roles(user, locked)
-        if not permitted & actor_roles:
-            raise PermissionDenied(TRANSITION_NOT_YOURS)
-        locked.state = to_state
-        update = ["state", "updated_at"]
-        if to_state == S.SUBMITTED:
-            locked.submitted_at = timezone.now()
-            locked.submitted_by = user
-            update += ["submitted_at", "submitted_by"]
-        locked._history_user = user
-        locked.save(update_fields=update)
-        Transition.objects.create(application=locked, from_state=from_state, to_state=to_state, by=user, note=note)
+        return _move(application, locked_row, to_state=to_state, user=user, note=note, as_role=as_role)
+
+
+def _move(application, locked, *, to_state, user, note, as_role):
+    from_state = locked.state
+    permitted = allowed(from_state, to_state)
+    if not permitted:
+        raise ValidationError(
+            TRANSITION_NOT_ALLOWED,
+            code="transition",
+            params={"from": S(from_state).label, "to": S(to_state).label},
+        )
+    actor_roles = {as_role} if as_role else roles(user, locked)
+    if not permitted & actor_roles:
+        raise PermissionDenied(TRANSITION_NOT_YOURS)
+    locked.state = to_state
+    update = ["state", "updated_at"]
+    if to_state == S.SUBMITTED:
+        locked.submitted_at = timezone.now()
+        locked.submitted_by = user
+        update += ["submitted_at", "submitted_by"]
+    locked._history_user = user
+    locked.save(update_fields=update)
+    Transition.objects.create(application=locked, from_state=from_state, to_state=to_state, by=user, note=note)
     application.state = locked.state
     application.submitted_at = locked.submitted_at
     application.submitted_by_id = locked.submitted_by_id

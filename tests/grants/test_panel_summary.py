@@ -1,0 +1,123 @@
+"""The admin's evaluation summary of a round: the same totals, averages, spreads and ranks as the
+former per-review loop (kept below as the reference), in a fixed number of queries."""
+
+from decimal import Decimal
+from statistics import mean
+
+import pytest
+from django.utils import timezone
+
+from grants import selectors, workflow
+from grants.models import Application, Criterion, Review, Score
+from tests.factories import UserFactory
+from tests.grants.factories import ApplicationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def reference_summary(round_):
+    """The former implementation: prefetched reviews and scores, weighted in Python."""
+    criteria = {c.pk: c for c in round_.criteria.all()}
+    weight_sum = sum((c.weight for c in criteria.values()), Decimal(0)) or Decimal(1)
+    applications = (
+        Application.objects.filter(round=round_, state__in=workflow.APPLIED_STATES)
+        .prefetch_related("reviews__scores")
+        .order_by("pk")
+    )
+    rows = []
+    for application in applications:
+        totals = []
+        for review in application.reviews.all():
+            if review.submitted_at is None:
+                continue
+            total = sum(
+                (
+                    criteria[s.criterion_id].weight * Decimal(s.score) / criteria[s.criterion_id].max_score
+                    for s in review.scores.all()
+                    if s.criterion_id in criteria
+                ),
+                Decimal(0),
+            )
+            totals.append((total * 100 / weight_sum).quantize(Decimal("0.1")))
+        average = Decimal(str(round(mean(totals), 1))) if totals else None
+        spread = (max(totals) - min(totals)) if totals else None
+        rows.append([application.pk, totals, average, spread])
+    ranked = sorted((r for r in rows if r[2] is not None), key=lambda r: -r[2])
+    ranks = {id(r): n for n, r in enumerate(ranked, start=1)}
+    return [(pk, t, avg, sp, ranks.get(id(r))) for r in rows for pk, t, avg, sp in [r]]
+
+
+def review(application, scores, *, submitted=True):
+    row = Review.objects.create(
+        application=application,
+        reviewer=UserFactory(),
+        conflict="none",
+        submitted_at=timezone.now() if submitted else None,
+    )
+    Score.objects.bulk_create(Score(review=row, criterion=c, score=s) for c, s in scores)
+    return row
+
+
+@pytest.fixture
+def scored_round(grant_round):
+    impact, feasibility = grant_round.criteria.order_by("order")
+    thirds = Criterion.objects.create(round=grant_round, name="Reach", weight=Decimal("1.5"), max_score=3, order=3)
+    S = Application.State
+    apps = [ApplicationFactory(round=grant_round, state=state) for state in [S.IN_REVIEW] * 5 + [S.SUBMITTED]]
+    review(apps[0], [(impact, 5), (feasibility, 5), (thirds, 3)])
+    review(apps[0], [(impact, 2), (feasibility, 2), (thirds, 1)])
+    review(apps[0], [(impact, 1)], submitted=False)  # not yet submitted: not counted
+    review(apps[1], [(impact, 4), (feasibility, 1), (thirds, 2)])
+    review(apps[2], [(impact, 4), (feasibility, 1), (thirds, 2)])  # the same average: ranked by pk
+    review(apps[3], [])  # submitted without scores: a total of 0
+    review(apps[3], [(thirds, 1)])
+    other = ApplicationFactory(state=S.IN_REVIEW)  # another round's criterion is not weighed here
+    review(apps[4], [(impact, 3), (other.round.criteria.first(), 5)])
+    ApplicationFactory(round=grant_round, state=S.DRAFT)  # not applied: not listed
+    return grant_round, apps
+
+
+def test_the_summary_is_the_same_as_the_python_loop(scored_round):
+    grant_round, apps = scored_round
+    rows = selectors.panel_summary(grant_round)
+    assert [(r.application.pk, r.totals, r.average, r.spread, r.rank) for r in rows] == reference_summary(grant_round)
+    by_pk = {r.application.pk: r for r in rows}
+    assert by_pk[apps[0].pk].totals == [Decimal("100.0"), Decimal("37.8")]
+    assert by_pk[apps[3].pk].totals == [Decimal("0.0"), Decimal("11.1")]
+    assert (by_pk[apps[1].pk].rank, by_pk[apps[2].pk].rank) == (2, 3)
+    assert by_pk[apps[5].pk].average is None and by_pk[apps[5].pk].rank is None
+
+
+def test_the_queries_do_not_grow_with_the_reviews(scored_round, django_assert_num_queries):
+    grant_round, apps = scored_round
+    with django_assert_num_queries(3):
+        selectors.panel_summary(grant_round)
+    impact = grant_round.criteria.order_by("order").first()
+    for application in apps:
+        for score in (1, 2, 3):
+            review(application, [(impact, score)])
+    with django_assert_num_queries(3):
+        rows = selectors.panel_summary(grant_round)
+    assert [(r.application.pk, r.totals, r.average, r.spread, r.rank) for r in rows] == reference_summary(grant_round)
+
+
+def test_the_admin_page_asks_the_same_queries_for_a_larger_round(client_for, staff, scored_round):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    grant_round, apps = scored_round
+    from django.conf import settings
+
+    client = client_for(staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = f"/admin/grants/grantround/{grant_round.pk}/summary/"
+    client.get(url)  # the session and the caches settle
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    impact = grant_round.criteria.order_by("order").first()
+    for _n in range(5):
+        review(ApplicationFactory(round=grant_round, state=Application.State.IN_REVIEW), [(impact, 4)])
+    with CaptureQueriesContext(connection) as large:
+        page = client.get(url).content.decode()
+    assert len(large) == len(small)
+    assert page.count("In review") >= 10  # the state's label on every row
