@@ -1,7 +1,13 @@
 """Published association events on the city's merged calendar (annual clock, feeds, front page)."""
 
-from dataclasses import replace
+import calendar
+import datetime as dt
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
 
+from django.db.models import Count, F, Value
+from django.db.models.functions import ExtractMonth, Greatest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from associations.selectors import events_in_range
@@ -56,9 +62,47 @@ def event_feed_item(event) -> CalendarItem:
     )
 
 
-@calendar_source("associations.events")
-def association_events(start, end):
-    return [event_item(event) for event in events_in_range(start, end)]
+@calendar_source("associations.events", kinds=[EVENT_KIND])
+def association_events(start, end, limit=None):
+    """The published events on in ``[start, end)``; with ``limit`` only the first ones by start,
+    in the merged calendar's order (a day's all-day events first), so the query stays bounded."""
+    events = events_in_range(start, end)
+    if limit is not None:
+        events = events.order_by("start_date", F("start_time").asc(nulls_first=True), "pk")[:limit]
+    return [event_item(event) for event in events]
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    """How many association events begin in a month, and the events list showing that month."""
+
+    month: int
+    count: int
+    url: str
+
+
+def event_counts_by_month(year: int) -> dict[int, MonthCount]:
+    """Published events on in ``year`` counted by the month they begin in (January for those that
+    began the year before), as the annual clock lists items: one query, however many events.
+
+    Each count links to the events list filtered to that month.
+    """
+    start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    rows = (
+        events_in_range(start, end)
+        .order_by()
+        .annotate(month=ExtractMonth(Greatest("start_date", Value(start))))
+        .values("month")
+        .annotate(count=Count("pk"))
+        .values_list("month", "count")
+    )
+    return {month: MonthCount(month=month, count=count, url=month_events_url(year, month)) for month, count in rows}
+
+
+def month_events_url(year: int, month: int) -> str:
+    first = dt.date(year, month, 1)
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    return f"{reverse('associations:event-list')}?{urlencode({'start': first.isoformat(), 'end': last.isoformat()})}"
 
 
 # The forms of cooperation (issue 14) register from their own sub-packages.
