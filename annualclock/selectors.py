@@ -60,8 +60,8 @@ def clock_items(
     A plan entry that another item now stands for (``replaced_by_uid``) is left out when that
     item is present, so one thing never shows twice. ``kind`` keeps one kind (unknown kinds
     from other apps count as "other"); ``exclude_kinds`` leaves kinds out without their
-    sources being asked; ``limit`` asks every source for its first items only (a hint: the
-    caller cuts the merged list itself).
+    sources being asked; ``limit`` asks the sources that can bound their query for their first
+    items only (the caller cuts the merged list itself).
     """
     items = calendar_items(start, end, exclude_kinds=exclude_kinds, limit=limit)
     uids = {item.uid for item in items}

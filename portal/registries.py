@@ -209,8 +209,9 @@ def calendar_items(
     """The merged calendar between ``start`` (inclusive) and ``end`` (exclusive), sorted by time.
 
     ``kinds`` keeps only those kinds, ``exclude_kinds`` leaves those out; a source that declared
-    its kinds and has none wanted is not asked at all. ``limit`` returns the first ``limit``
-    items only, and is passed on to sources that take it, so they bound their own query.
+    its kinds and has none wanted is not asked at all. ``limit`` is a bound passed to the sources
+    that take it (each then gives at most its first ``limit`` items); the merged list is not cut,
+    as the caller may still drop items before showing its first few.
     """
     from dataclasses import replace
 
@@ -231,8 +232,7 @@ def calendar_items(
             if exclude_kinds and item.kind in exclude_kinds:
                 continue
             items.append(replace(item, source=key))
-    items.sort(key=lambda item: item.sort_key)
-    return items if limit is None else items[:limit]
+    return sorted(items, key=lambda item: item.sort_key)
 
 
 REGISTRY_MODULES = ("indicators", "calendar", "home", "recipients", "mine", "retention")  # retention: portal.retention
