@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from annualclock.kinds import ASSOCIATION_EVENT
 from annualclock.models import ClockEntry, Meeting, MeetingResponse
 from annualclock.selectors import describe_when
 from annualclock.services import ANSWER_NEEDS_PEOPLE, ANSWER_REQUIRED
@@ -152,7 +153,8 @@ def replacement_choices(entry):
     else:
         first = timezone.localdate().year
         last = first + 1
-    items = registries.calendar_items(dt.date(first, 1, 1), dt.date(last + 1, 1, 1))
+    # Association events never stand for a plan entry (thousands a year at national scale).
+    items = registries.calendar_items(dt.date(first, 1, 1), dt.date(last + 1, 1, 1), exclude_kinds=[ASSOCIATION_EVENT])
     return [
         (item.uid, f"{describe_when(item)} – {item.title}")
         for item in items

@@ -8,11 +8,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from annualclock.kinds import KindStyle, kind_style
+from annualclock.kinds import ASSOCIATION_EVENT, KindStyle, kind_style
 from annualclock.models import ClockEntry, Meeting, MeetingResponse, month_name
 from portal.registries import CalendarItem, calendar_items
 
 COMING_UP_DAYS = 60
+COMING_UP_SLACK = 8
 
 
 @dataclass(frozen=True)
@@ -51,14 +52,18 @@ def describe_when(item: CalendarItem) -> str:
     return f"{date_format(start, 'DATE_FORMAT')} – {date_format(last_day, 'DATE_FORMAT')}"
 
 
-def clock_items(start: dt.date, end: dt.date, *, kind: str | None = None) -> list[ClockItem]:
+def clock_items(
+    start: dt.date, end: dt.date, *, kind: str | None = None, exclude_kinds=None, limit: int | None = None
+) -> list[ClockItem]:
     """Every app's calendar items in ``[start, end)``, merged and sorted.
 
     A plan entry that another item now stands for (``replaced_by_uid``) is left out when that
     item is present, so one thing never shows twice. ``kind`` keeps one kind (unknown kinds
-    from other apps count as "other").
+    from other apps count as "other"); ``exclude_kinds`` leaves kinds out without their
+    sources being asked; ``limit`` asks the sources that can bound their query for their first
+    items only (the caller cuts the merged list itself).
     """
-    items = calendar_items(start, end)
+    items = calendar_items(start, end, exclude_kinds=exclude_kinds, limit=limit)
     uids = {item.uid for item in items}
     result = []
     for item in items:
@@ -75,6 +80,35 @@ def year_items(year: int, *, kind: str | None = None) -> list[ClockItem]:
     return clock_items(dt.date(year, 1, 1), dt.date(year + 1, 1, 1), kind=kind)
 
 
+@dataclass(frozen=True)
+class YearPlan:
+    """The year as the wheel shows it: the city's plan item by item, association events counted.
+
+    At national scale a year has thousands of association events; drawn one by one they bury the
+    plan (meetings, grant rounds, hearings, newsletters) and make the page megabytes. The wheel
+    shows how many begin each month, linking to the events list of that month; the list view and
+    the iCalendar feeds still give every event.
+    """
+
+    items: list[ClockItem]
+    event_counts: dict  # month number -> associations.calendar.MonthCount
+
+    @property
+    def event_total(self) -> int:
+        return sum(count.count for count in self.event_counts.values())
+
+
+def year_plan(year: int, *, kind: str | None = None) -> YearPlan:
+    from associations.calendar import event_counts_by_month
+
+    if kind == ASSOCIATION_EVENT:
+        items = []
+    else:
+        items = clock_items(dt.date(year, 1, 1), dt.date(year + 1, 1, 1), kind=kind, exclude_kinds=[ASSOCIATION_EVENT])
+    counts = event_counts_by_month(year) if kind in (None, ASSOCIATION_EVENT) else {}
+    return YearPlan(items=items, event_counts=counts)
+
+
 def display_month(item: CalendarItem, year: int) -> int:
     """The month of ``year`` an item is listed under: its start month, or January if it began earlier."""
     start = _local(item.start)
@@ -87,24 +121,30 @@ class MonthGroup:
     number: int
     name: str
     items: list
+    events: object = None  # associations.calendar.MonthCount on the wheel, where events are counted
 
     @property
     def anchor(self):
         return f"month-{self.number}"
 
 
-def items_by_month(items: list[ClockItem], year: int) -> list[MonthGroup]:
+def items_by_month(items: list[ClockItem], year: int, *, event_counts=None) -> list[MonthGroup]:
     months = {number: [] for number in range(1, 13)}
     for clock_item in items:
         months[display_month(clock_item.item, year)].append(clock_item)
-    return [MonthGroup(number=n, name=str(month_name(n)), items=months[n]) for n in range(1, 13)]
+    event_counts = event_counts or {}
+    return [
+        MonthGroup(number=n, name=str(month_name(n)), items=months[n], events=event_counts.get(n)) for n in range(1, 13)
+    ]
 
 
 def coming_up(*, today: dt.date | None = None, days: int = COMING_UP_DAYS, limit: int = 8) -> list[ClockItem]:
     """What is on in the next ``days`` days (today included). Month-only plan entries are left
     out once their month has begun: the front page shows what has a date."""
     today = today or timezone.localdate()
-    items = clock_items(today, today + dt.timedelta(days=days + 1))
+    # Sources that can bound their query (association events) give their first items only; a
+    # few more than shown, as month-only entries that have begun are dropped below.
+    items = clock_items(today, today + dt.timedelta(days=days + 1), limit=limit + COMING_UP_SLACK)
     upcoming = []
     for clock_item in items:
         item = clock_item.item

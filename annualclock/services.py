@@ -127,7 +127,11 @@ def clock_entries_match_sources(*, entries, by=None) -> int:
         if not rows:
             return 0
         years = [row.year for row in rows]
-        items = registries.calendar_items(dt.date(min(years), 1, 1), dt.date(max(years) + 1, 1, 1))
+        # Only items of the entries' kinds can match: sources of other kinds (thousands of
+        # association events) are not asked.
+        items = registries.calendar_items(
+            dt.date(min(years), 1, 1), dt.date(max(years) + 1, 1, 1), kinds={row.kind for row in rows}
+        )
         taken = set(ClockEntry.objects.exclude(replaced_by_uid="").values_list("replaced_by_uid", flat=True))
         free = {}
         for item in items:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from annualclock import permissions, selectors
 from annualclock.forms import AnswerForm, SiteAnswerForm
-from annualclock.kinds import all_kind_styles, kind_style, known_kinds
+from annualclock.kinds import ASSOCIATION_EVENT, all_kind_styles, kind_style, known_kinds
 from annualclock.models import MeetingResponse
 from annualclock.services import meeting_answer_submit
 from annualclock.tokens import ExpiredAnswerLink, InvalidAnswerLink, read_answer_token
@@ -44,9 +44,10 @@ def _kind_filter(request):
     return kind if kind in known_kinds() else ""
 
 
-def _year_context(request, year, *, view_name, title):
+def _year_context(request, year, *, view_name, title, plan=None):
+    """``plan``: the wheel's year (association events counted by month, see ``year_plan``)."""
     kind = _kind_filter(request)
-    items = selectors.year_items(year, kind=kind or None)
+    items = plan.items if plan is not None else selectors.year_items(year, kind=kind or None)
     query = f"?kind={kind}" if kind else ""
     return {
         "year": year,
@@ -54,6 +55,7 @@ def _year_context(request, year, *, view_name, title):
         "kind_label": kind_style(kind).label if kind else "",
         "items": items,
         "kind_styles": all_kind_styles(),
+        "event_style": kind_style(ASSOCIATION_EVENT),
         "previous_url": reverse(view_name, kwargs={"year": year - 1}) + query if year > FIRST_YEAR else "",
         "next_url": reverse(view_name, kwargs={"year": year + 1}) + query if year < LAST_YEAR else "",
         "wheel_url": reverse("annualclock:year", kwargs={"year": year}) + query,
@@ -76,11 +78,12 @@ def year_wheel(request, year=None):
     """The year as a wheel of twelve months (``/clock/`` is this year)."""
     year = _check_year(year)
     title = selectors.year_label(year)
-    context = _year_context(request, year, view_name="annualclock:year", title=title)
-    context["wheel"] = build_wheel(year, context["items"], list_url=context["list_url"])
+    plan = selectors.year_plan(year, kind=_kind_filter(request) or None)
+    context = _year_context(request, year, view_name="annualclock:year", title=title, plan=plan)
+    context["wheel"] = build_wheel(year, context["items"], list_url=context["list_url"], event_counts=plan.event_counts)
     # On a phone the wheel's markers are too small to touch: the same items as a list come first.
-    context["months"] = selectors.items_by_month(context["items"], year)
-    context["wheel_description"] = wheel_description(year, context["items"])
+    context["months"] = selectors.items_by_month(context["items"], year, event_counts=plan.event_counts)
+    context["wheel_description"] = wheel_description(year, context["items"], event_total=plan.event_total)
     context["title"] = title
     return render(request, "annualclock/year_wheel.html", context)
 
@@ -99,10 +102,11 @@ def year_list(request, year):
 def year_print(request, year):
     year = _check_year(year)
     title = _("Printable plan %(year)s") % {"year": year}
-    context = _year_context(request, year, view_name="annualclock:year-print", title=title)
-    context["months"] = selectors.items_by_month(context["items"], year)
-    context["wheel"] = build_wheel(year, context["items"], list_url=context["list_url"])
-    context["wheel_description"] = wheel_description(year, context["items"])
+    plan = selectors.year_plan(year, kind=_kind_filter(request) or None)
+    context = _year_context(request, year, view_name="annualclock:year-print", title=title, plan=plan)
+    context["months"] = selectors.items_by_month(context["items"], year, event_counts=plan.event_counts)
+    context["wheel"] = build_wheel(year, context["items"], list_url=context["list_url"], event_counts=plan.event_counts)
+    context["wheel_description"] = wheel_description(year, context["items"], event_total=plan.event_total)
     context["title"] = selectors.year_label(year)
     return render(request, "annualclock/year_print.html", context)
 

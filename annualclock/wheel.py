@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from annualclock.kinds import KIND_ORDER, all_kind_styles
+from annualclock.kinds import ASSOCIATION_EVENT, KIND_ORDER, all_kind_styles, kind_style
 from annualclock.models import month_name
 from annualclock.selectors import ClockItem, display_month
 
@@ -118,13 +118,19 @@ def _cell_capacity(radius):
     return max(1, int((arc - 2) // (2 * MARKER_RADIUS + 2)))
 
 
-def build_wheel(year: int, items: list[ClockItem], *, list_url: str, today: dt.date | None = None) -> Wheel:
+def build_wheel(
+    year: int, items: list[ClockItem], *, list_url: str, today: dt.date | None = None, event_counts=None
+) -> Wheel:
     """Place ``items`` on the wheel of ``year``: angle by month, ring by kind.
 
     Items of one kind in one month share the month's arc evenly, in date order. When a ring has
     no room left in a month, the last marker becomes "+N" and links to that month in the list.
+    ``event_counts`` (month → ``MonthCount``) puts one marker per month on the association
+    events' ring: the number of events, linking to that month's events list.
     """
     today = today or timezone.localdate()
+    event_counts = event_counts or {}
+    event_style = kind_style(ASSOCIATION_EVENT)
     cells: dict[tuple[int, int], list[ClockItem]] = {}
     periods = []
     for clock_item in items:
@@ -197,6 +203,27 @@ def build_wheel(year: int, items: list[ClockItem], *, list_url: str, today: dt.d
                         overflow=True,
                     )
                 )
+        events = event_counts.get(number)
+        if events and events.count:
+            month.count += events.count
+            x, y = _point(ring_radius(event_style.ring), start_deg + MONTH_DEGREES / 2)
+            label = ngettext(
+                "%(count)s association event in %(month)s: open the events list",
+                "%(count)s association events in %(month)s: open the events list",
+                events.count,
+            ) % {"count": events.count, "month": month.name}
+            month.markers.append(
+                Marker(
+                    x=x,
+                    y=y,
+                    href=events.url,
+                    label=label,
+                    tooltip=label,
+                    symbol=str(events.count) if events.count < 1000 else "999+",
+                    colour=event_style.colour,
+                    overflow=True,
+                )
+            )
         months.append(month)
 
     rings = [{"radius": ring_radius(style.ring), "style": style} for style in all_kind_styles()]
@@ -207,10 +234,21 @@ def build_wheel(year: int, items: list[ClockItem], *, list_url: str, today: dt.d
     return Wheel(year=year, months=months, rings=rings, periods=periods, today_line=today_line)
 
 
-def wheel_description(year: int, items: list[ClockItem]) -> str:
+def wheel_description(year: int, items: list[ClockItem], *, event_total: int = 0) -> str:
     summary = ngettext(
         "The year %(year)s as a wheel of twelve months, with %(count)s item placed by month and kind.",
         "The year %(year)s as a wheel of twelve months, with %(count)s items placed by month and kind.",
         len(items),
     ) % {"year": year, "count": len(items)}
-    return f"{summary} {_('Each item is a link. The same year is also shown as a list by month.')}"
+    parts = [summary]
+    if event_total:
+        parts.append(
+            ngettext(
+                "Association events (%(count)s) are counted by month; each count links to the events list.",
+                "Association events (%(count)s) are counted by month; each count links to the events list.",
+                event_total,
+            )
+            % {"count": event_total}
+        )
+    parts.append(_("Each item is a link. The same year is also shown as a list by month."))
+    return " ".join(parts)

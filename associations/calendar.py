@@ -1,10 +1,22 @@
 """Published association events on the city's merged calendar (annual clock, feeds, front page)."""
 
-from dataclasses import replace
+import calendar
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
 
+from django.core.cache import cache
+from django.db.models import Count, F, Max, Value
+from django.db.models.functions import ExtractMonth, Greatest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from associations.models import Event
 from associations.selectors import events_in_range
+from portal.ical import calendar_feed
 from portal.links import site_host
 from portal.registries import CalendarItem, calendar_source
 
@@ -56,9 +68,81 @@ def event_feed_item(event) -> CalendarItem:
     )
 
 
-@calendar_source("associations.events")
-def association_events(start, end):
-    return [event_item(event) for event in events_in_range(start, end)]
+# The events feed is cached: serialising up to a thousand events is seconds of icalendar work,
+# and calendar apps poll it. The key holds the data version (count, newest pk and newest edit
+# of all events), so a new, edited or deleted event makes a new key at once; the timeout covers
+# what the version cannot see (an association renamed or hidden) and the day turning.
+FEED_CACHE_SECONDS = 15 * 60
+FEED_MAX_EVENTS = 1000
+
+
+def events_data_version() -> str:
+    """Changes whenever an event is created, edited (``updated_at``) or deleted: one query."""
+    version = Event.objects.aggregate(count=Count("pk"), last_pk=Max("pk"), last_edit=Max("updated_at"))
+    last_edit = version["last_edit"].isoformat() if version["last_edit"] else ""
+    return f"{version['count']}.{version['last_pk'] or 0}.{last_edit}"
+
+
+def events_feed(params, *, name, today=None) -> bytes:
+    """The events list's filters (``params``) as an iCalendar feed, from the cache when the events
+    have not changed. Upcoming events by default (``start=YYYY-MM-DD`` reaches back), at most
+    ``FEED_MAX_EVENTS``, nearest first."""
+    from associations.selectors import event_list
+
+    today = today or timezone.localdate()
+    query = urlencode(sorted((key, value) for key, values in params.lists() for value in values))
+    key_source = "|".join((events_data_version(), today.isoformat(), get_language() or "", str(name), query))
+    key = "associations:events-feed:" + hashlib.sha256(key_source.encode()).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        filterset = event_list(params=params, today=today)
+        events = filterset.qs[:FEED_MAX_EVENTS] if filterset.is_valid() else Event.objects.none()
+        body = calendar_feed([event_feed_item(event) for event in events], name=name, product="associations")
+        cache.set(key, body, FEED_CACHE_SECONDS)
+    return body
+
+
+@calendar_source("associations.events", kinds=[EVENT_KIND])
+def association_events(start, end, limit=None):
+    """The published events on in ``[start, end)``; with ``limit`` only the first ones by start,
+    in the merged calendar's order (a day's all-day events first), so the query stays bounded."""
+    events = events_in_range(start, end)
+    if limit is not None:
+        events = events.order_by("start_date", F("start_time").asc(nulls_first=True), "pk")[:limit]
+    return [event_item(event) for event in events]
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    """How many association events begin in a month, and the events list showing that month."""
+
+    month: int
+    count: int
+    url: str
+
+
+def event_counts_by_month(year: int) -> dict[int, MonthCount]:
+    """Published events on in ``year`` counted by the month they begin in (January for those that
+    began the year before), as the annual clock lists items: one query, however many events.
+
+    Each count links to the events list filtered to that month.
+    """
+    start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    rows = (
+        events_in_range(start, end)
+        .order_by()
+        .annotate(month=ExtractMonth(Greatest("start_date", Value(start))))
+        .values("month")
+        .annotate(count=Count("pk"))
+        .values_list("month", "count")
+    )
+    return {month: MonthCount(month=month, count=count, url=month_events_url(year, month)) for month, count in rows}
+
+
+def month_events_url(year: int, month: int) -> str:
+    first = dt.date(year, month, 1)
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    return f"{reverse('associations:event-list')}?{urlencode({'start': first.isoformat(), 'end': last.isoformat()})}"
 
 
 # The forms of cooperation (issue 14) register from their own sub-packages.

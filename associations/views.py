@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from associations import permissions, selectors
 from associations.acting import acting_association, set_acting_association
-from associations.calendar import event_feed_item
+from associations.calendar import event_feed_item, events_feed
 from associations.forms import ActingForForm, AssociationProfileForm, ClaimForm, EventForm, MemberRoleForm
 from associations.jsonld import event_jsonld, organization_jsonld
 from associations.models import Association, Event, Membership
@@ -502,14 +502,9 @@ def event_list(request):
 
 @require_GET
 def event_ical(request):
-    """The published events as iCalendar, with the list's filters (upcoming by default)."""
-    filterset = selectors.event_list(params=request.GET)
-    events = filterset.qs[:1000] if filterset.is_valid() else Event.objects.none()
-    body = calendar_feed(
-        [event_feed_item(event) for event in events.select_related("association")],
-        name=_("Association events – %(city)s") % {"city": settings.CITY_PROFILE["name"]},
-        product="associations",
-    )
+    """The published events as iCalendar, with the list's filters: upcoming by default (a
+    ``start`` date reaches back), at most 1,000 nearest first; cached until an event changes."""
+    body = events_feed(request.GET, name=_("Association events – %(city)s") % {"city": settings.CITY_PROFILE["name"]})
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="events.ics"'
     return response

@@ -29,6 +29,7 @@ a second function under a key already taken (``DuplicateKey``).
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -161,14 +162,24 @@ class CalendarItem:
 
 
 _calendar_sources: dict[str, Callable[[dt.date, dt.date], list[CalendarItem]]] = {}
+_calendar_source_kinds: dict[str, frozenset[str] | None] = {}
+_calendar_source_takes_limit: dict[str, bool] = {}
 
 
-def calendar_source(key: str):
-    """Register ``func(start: date, end: date) -> list[CalendarItem]`` under ``key``."""
+def calendar_source(key: str, *, kinds=None):
+    """Register ``func(start: date, end: date) -> list[CalendarItem]`` under ``key``.
+
+    ``kinds`` (optional) names every kind the source can give: ``calendar_items(kinds=…)`` and
+    ``exclude_kinds=…`` then skip the source without calling it. A source may also take a
+    keyword ``limit``: it then returns at most its first ``limit`` items by start (a large
+    source, e.g. association events, so the front page never reads a whole year of them).
+    """
 
     def register(func):
         _refuse_duplicate(_calendar_sources, key, func, "Calendar source")
         _calendar_sources[key] = func
+        _calendar_source_kinds[key] = frozenset(str(kind) for kind in kinds) if kinds else None
+        _calendar_source_takes_limit[key] = "limit" in inspect.signature(func).parameters
         return func
 
     return register
@@ -178,16 +189,47 @@ def calendar_sources():
     return dict(_calendar_sources)
 
 
-def calendar_items(start: dt.date, end: dt.date, *, kinds=None, sources=None) -> list[CalendarItem]:
-    """The merged calendar between ``start`` (inclusive) and ``end`` (exclusive), sorted by time."""
+def calendar_source_kinds(key: str) -> frozenset[str] | None:
+    """The kinds ``key`` declared it gives, or None when it did not say."""
+    return _calendar_source_kinds.get(key)
+
+
+def _source_wanted(key, *, kinds, exclude_kinds) -> bool:
+    declared = _calendar_source_kinds.get(key)
+    if declared is None:
+        return True
+    if kinds and not declared & set(kinds):
+        return False
+    return not (exclude_kinds and declared <= set(exclude_kinds))
+
+
+def calendar_items(
+    start: dt.date, end: dt.date, *, kinds=None, sources=None, exclude_kinds=None, limit=None
+) -> list[CalendarItem]:
+    """The merged calendar between ``start`` (inclusive) and ``end`` (exclusive), sorted by time.
+
+    ``kinds`` keeps only those kinds, ``exclude_kinds`` leaves those out; a source that declared
+    its kinds and has none wanted is not asked at all. ``limit`` is a bound passed to the sources
+    that take it (each then gives at most its first ``limit`` items); the merged list is not cut,
+    as the caller may still drop items before showing its first few.
+    """
     from dataclasses import replace
 
     items = []
     for key, func in sorted(_calendar_sources.items()):
         if sources and key not in sources:
             continue
-        for item in func(start, end):
+        if not _source_wanted(key, kinds=kinds, exclude_kinds=exclude_kinds):
+            continue
+        given = (
+            func(start, end, limit=limit)
+            if limit is not None and _calendar_source_takes_limit.get(key)
+            else func(start, end)
+        )
+        for item in given:
             if kinds and item.kind not in kinds:
+                continue
+            if exclude_kinds and item.kind in exclude_kinds:
                 continue
             items.append(replace(item, source=key))
     return sorted(items, key=lambda item: item.sort_key)
