@@ -4,9 +4,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.db.models import DurationField, ExpressionWrapper, F, Q, Sum
 from django.utils import timezone
+from modeltranslation import settings as translation_settings
+from modeltranslation.utils import build_localized_fieldname
 
 from facilities.models import BookableHours, Booking, Occupancy, Space
 
@@ -54,6 +57,18 @@ class UtilisationReport:
     facilities: dict = field(default_factory=dict)  # Facility -> Utilisation
     service_areas: dict = field(default_factory=dict)  # ServiceArea or None -> Utilisation
     total: Utilisation = field(default_factory=Utilisation)
+
+
+class _Window(NamedTuple):
+    """A row of BookableHours as the report reads it (a tuple is cheaper than a model instance)."""
+
+    weekday: int
+    starts: dt.time
+    ends: dt.time
+    valid_from: dt.date | None
+    valid_until: dt.date | None
+
+    applies_on = BookableHours.applies_on
 
 
 def _weekdays_between(weekday: int, first: dt.date, end: dt.date) -> int:
@@ -120,13 +135,28 @@ def utilisation_report(*, start: dt.date, end: dt.date) -> UtilisationReport:
 
     spaces = {
         space.pk: space
-        # Every column: a deferred (translated) service area name would cost a query per area.
-        for space in Space.objects.select_related("facility", "facility__service_area")
+        for space in Space.objects.select_related("facility", "facility__service_area").only(
+            "pk",
+            "name",
+            "slug",
+            "parent_id",
+            "is_shared_use",
+            "facility__name",
+            "facility__slug",
+            "facility__service_area__order",
+            # Every language's name: a deferred translated name would cost a query per area.
+            *(
+                f"facility__service_area__{build_localized_fieldname('name', code)}"
+                for code in translation_settings.AVAILABLE_LANGUAGES
+            ),
+        )
     }
     has_children = {space.parent_id for space in spaces.values() if space.parent_id}
     hours_by_space = defaultdict(list)
-    for window in BookableHours.objects.all():
-        hours_by_space[window.space_id].append(window)
+    for space_id, *window in BookableHours.objects.values_list(
+        "space_id", "weekday", "starts", "ends", "valid_from", "valid_until"
+    ):
+        hours_by_space[space_id].append(_Window(*window))
 
     def shared(space):
         while space is not None:
