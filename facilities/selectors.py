@@ -121,18 +121,8 @@ def _window_hours_between(windows, start: dt.date, end: dt.date, closures=()) ->
     return total
 
 
-def utilisation_report(*, start: dt.date, end: dt.date) -> UtilisationReport:
-    """Utilisation of the shared-use spaces between two dates (end exclusive), counted on atoms.
-
-    A space is counted through its atomic spaces, so a booking of the whole hall counts its
-    hours on each half, and the hall's bookable hours are each half's: the whole and its parts
-    are never counted twice. A space is shared-use when it or a space it is part of is flagged.
-    Bookable hours are the space's own, or those of the nearest space it is part of, less the
-    hours it is closed (a closure of the atom, of a space it is part of, or of the facility).
-    Only confirmed bookings count as booked.
-    """
-    from facilities.models import Closure
-
+def _spaces_and_hours():
+    """Every space by pk (with its facility and service area) and the bookable hours by space."""
     spaces = {
         space.pk: space
         for space in Space.objects.select_related("facility", "facility__service_area").only(
@@ -151,12 +141,30 @@ def utilisation_report(*, start: dt.date, end: dt.date) -> UtilisationReport:
             ),
         )
     }
-    has_children = {space.parent_id for space in spaces.values() if space.parent_id}
     hours_by_space = defaultdict(list)
     for space_id, *window in BookableHours.objects.values_list(
         "space_id", "weekday", "starts", "ends", "valid_from", "valid_until"
     ):
         hours_by_space[space_id].append(_Window(*window))
+    return spaces, hours_by_space
+
+
+def utilisation_report(*, start: dt.date, end: dt.date) -> UtilisationReport:
+    """Utilisation of the shared-use spaces between two dates (end exclusive), counted on atoms.
+
+    A space is counted through its atomic spaces, so a booking of the whole hall counts its
+    hours on each half, and the hall's bookable hours are each half's: the whole and its parts
+    are never counted twice. A space is shared-use when it or a space it is part of is flagged.
+    Bookable hours are the space's own, or those of the nearest space it is part of, less the
+    hours it is closed (a closure of the atom, of a space it is part of, or of the facility).
+    Only confirmed bookings count as booked.
+    """
+    from facilities.models import Closure
+    from portal.registries import shared_result
+
+    # The spaces and their hours are the same for every year the overview asks about.
+    spaces, hours_by_space = shared_result(("facilities.spaces_and_hours",), _spaces_and_hours)
+    has_children = {space.parent_id for space in spaces.values() if space.parent_id}
 
     def shared(space):
         while space is not None:

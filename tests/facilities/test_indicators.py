@@ -308,3 +308,21 @@ def test_by_service_area_makes_the_same_queries_however_many_areas(hall, half_a,
     many, more_values = queries()
     assert len(more_values) == len(values) + 4
     assert many == few
+
+
+def test_within_a_block_the_spaces_and_their_hours_are_read_once_for_every_year(week):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal.registries import shared_results
+
+    def queries(years):
+        with CaptureQueriesContext(connection) as captured:
+            for year in years:
+                get_indicator("facilities.shared_use_utilisation").value_for(year)
+        return len(captured)
+
+    alone = queries([week.year])
+    assert queries([week.year, week.year - 1]) == 2 * alone
+    with shared_results():
+        assert queries([week.year, week.year - 1]) == 2 * alone - 2  # spaces and hours once
