@@ -3,7 +3,14 @@
 from django.utils.translation import gettext_lazy as _
 
 from facilities.selectors import in_kind_support, utilisation_report, year_range
-from portal.registries import indicator
+from portal.registries import indicator, shared_result
+
+
+def _year_report(year):
+    """The utilisation report of the year, made once for the three indicators that read it when
+    they are asked together (the programme's overview: ``portal.registries.shared_results``)."""
+    start, end = year_range(year)
+    return shared_result(("facilities.utilisation_report", year), lambda: utilisation_report(start=start, end=end))
 
 
 @indicator(
@@ -16,7 +23,7 @@ from portal.registries import indicator
     ),
 )
 def shared_use_utilisation(year):
-    return utilisation_report(start=year_range(year)[0], end=year_range(year)[1]).total.utilisation
+    return _year_report(year).total.utilisation
 
 
 @indicator(
@@ -26,7 +33,7 @@ def shared_use_utilisation(year):
     description=_("Booked hours / bookable hours of the shared-use spaces in the year, per service area."),
 )
 def shared_use_utilisation_by_service_area(year):
-    report = utilisation_report(start=year_range(year)[0], end=year_range(year)[1])
+    report = _year_report(year)
     return {
         (str(area) if area is not None else str(_("No service area"))): figures.utilisation
         for area, figures in report.service_areas.items()
@@ -40,7 +47,7 @@ def shared_use_utilisation_by_service_area(year):
     description=_("Hours booked for associations and informal groups / all booked hours of the shared-use spaces."),
 )
 def association_share(year):
-    return utilisation_report(start=year_range(year)[0], end=year_range(year)[1]).total.association_share
+    return _year_report(year).total.association_share
 
 
 @indicator(

@@ -4,9 +4,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.db.models import DurationField, ExpressionWrapper, F, Q, Sum
 from django.utils import timezone
+from modeltranslation import settings as translation_settings
+from modeltranslation.utils import build_localized_fieldname
 
 from facilities.models import BookableHours, Booking, Occupancy, Space
 
@@ -56,38 +59,94 @@ class UtilisationReport:
     total: Utilisation = field(default_factory=Utilisation)
 
 
-def _covered_hours(begin, finish, periods) -> float:
-    """Hours of [begin, finish) inside any of the (starts, ends) periods, each hour once."""
-    pieces = sorted((max(s, begin), min(e, finish)) for s, e in periods if s < finish and e > begin)
-    covered = dt.timedelta()
-    current = None
-    for piece_start, piece_end in pieces:
-        if current is None or piece_start > current[1]:
-            if current is not None:
-                covered += current[1] - current[0]
-            current = [piece_start, piece_end]
+class _Window(NamedTuple):
+    """A row of BookableHours as the report reads it (a tuple is cheaper than a model instance)."""
+
+    weekday: int
+    starts: dt.time
+    ends: dt.time
+    valid_from: dt.date | None
+    valid_until: dt.date | None
+
+    applies_on = BookableHours.applies_on
+
+
+def _weekdays_between(weekday: int, first: dt.date, end: dt.date) -> int:
+    """How many days of ``weekday`` (0 = Monday) there are from ``first`` to ``end`` (exclusive)."""
+    if end <= first:
+        return 0
+    first_match = first + dt.timedelta(days=(weekday - first.weekday()) % 7)
+    if first_match >= end:
+        return 0
+    return ((end - first_match).days - 1) // 7 + 1
+
+
+def _merged(periods) -> list:
+    """The (starts, ends) periods merged into disjoint ones, in order."""
+    merged = []
+    for begin, finish in sorted(periods):
+        if merged and begin <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], finish)
         else:
-            current[1] = max(current[1], piece_end)
-    if current is not None:
-        covered += current[1] - current[0]
-    return covered / HOUR
+            merged.append([begin, finish])
+    return merged
 
 
 def _window_hours_between(windows, start: dt.date, end: dt.date, closures=()) -> float:
     """Hours of these bookable windows on the days start … end (exclusive), less the hours
-    the ``closures`` ((starts_at, ends_at) pairs) cover: a closed hall is not bookable."""
+    the ``closures`` ((starts_at, ends_at) pairs) cover: a closed hall is not bookable.
+
+    Counted, not walked: a window's hours times the number of its weekday in its season's part
+    of the period; then, for the few days a closure touches, the hours it takes off each window
+    of the day (the closures merged first, so an hour closed twice is taken off once).
+    """
     total = 0.0
-    day = start
-    while day < end:
-        for window in windows:
-            if window.applies_on(day):
-                begin = dt.datetime.combine(day, window.starts)
-                finish = dt.datetime.combine(day, window.ends)
-                total += (finish - begin) / HOUR
-                if closures:
-                    total -= _covered_hours(timezone.make_aware(begin), timezone.make_aware(finish), closures)
-        day += dt.timedelta(days=1)
+    for window in windows:
+        first = max(start, window.valid_from) if window.valid_from else start
+        last = min(end, window.valid_until + dt.timedelta(days=1)) if window.valid_until else end
+        hours = (dt.datetime.combine(start, window.ends) - dt.datetime.combine(start, window.starts)) / HOUR
+        total += hours * _weekdays_between(window.weekday, first, last)
+    for closed_from, closed_until in _merged(closures):
+        day = max(start, timezone.localtime(closed_from).date())
+        last_day = min(end - dt.timedelta(days=1), timezone.localtime(closed_until).date())
+        while day <= last_day:
+            for window in windows:
+                if window.applies_on(day):
+                    begin = timezone.make_aware(dt.datetime.combine(day, window.starts))
+                    finish = timezone.make_aware(dt.datetime.combine(day, window.ends))
+                    overlap = min(finish, closed_until) - max(begin, closed_from)
+                    if overlap > dt.timedelta():
+                        total -= overlap / HOUR
+            day += dt.timedelta(days=1)
     return total
+
+
+def _spaces_and_hours():
+    """Every space by pk (with its facility and service area) and the bookable hours by space."""
+    spaces = {
+        space.pk: space
+        for space in Space.objects.select_related("facility", "facility__service_area").only(
+            "pk",
+            "name",
+            "slug",
+            "parent_id",
+            "is_shared_use",
+            "facility__name",
+            "facility__slug",
+            "facility__service_area__order",
+            # Every language's name: a deferred translated name would cost a query per area.
+            *(
+                f"facility__service_area__{build_localized_fieldname('name', code)}"
+                for code in translation_settings.AVAILABLE_LANGUAGES
+            ),
+        )
+    }
+    hours_by_space = defaultdict(list)
+    for space_id, *window in BookableHours.objects.values_list(
+        "space_id", "weekday", "starts", "ends", "valid_from", "valid_until"
+    ):
+        hours_by_space[space_id].append(_Window(*window))
+    return spaces, hours_by_space
 
 
 def utilisation_report(*, start: dt.date, end: dt.date) -> UtilisationReport:
@@ -101,25 +160,11 @@ def utilisation_report(*, start: dt.date, end: dt.date) -> UtilisationReport:
     Only confirmed bookings count as booked.
     """
     from facilities.models import Closure
+    from portal.registries import shared_result
 
-    spaces = {
-        space.pk: space
-        for space in Space.objects.select_related("facility", "facility__service_area").only(
-            "pk",
-            "name",
-            "slug",
-            "parent_id",
-            "is_shared_use",
-            "facility__name",
-            "facility__slug",
-            "facility__service_area__name",
-            "facility__service_area__order",
-        )
-    }
+    # The spaces and their hours are the same for every year the overview asks about.
+    spaces, hours_by_space = shared_result(("facilities.spaces_and_hours",), _spaces_and_hours)
     has_children = {space.parent_id for space in spaces.values() if space.parent_id}
-    hours_by_space = defaultdict(list)
-    for window in BookableHours.objects.all():
-        hours_by_space[window.space_id].append(window)
 
     def shared(space):
         while space is not None:

@@ -28,9 +28,11 @@ a second function under a key already taken (``DuplicateKey``).
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import inspect
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -102,6 +104,39 @@ def get_indicator(key: str) -> Indicator:
 
 def all_indicators() -> dict[str, Indicator]:
     return dict(sorted(_indicators.items()))
+
+
+_shared_results: contextvars.ContextVar[dict | None] = contextvars.ContextVar("indicator_shared_results", default=None)
+
+
+@contextmanager
+def shared_results():
+    """A block in which indicators built on the same costly figures compute them once.
+
+    The programme's overview asks, for each year, several indicators that read one report (the
+    facilities' utilisation report feeds three): inside this block ``shared_result`` keeps each
+    report for the block's other indicators. Nothing outlives the block (one page, one PDF), so
+    a booking made after it counts on the next page. Nested blocks share the outer one's results.
+    """
+    if _shared_results.get() is not None:
+        yield
+        return
+    token = _shared_results.set({})
+    try:
+        yield
+    finally:
+        _shared_results.reset(token)
+
+
+def shared_result(key, compute: Callable[[], object]):
+    """``compute()``, kept under ``key`` (e.g. ``("facilities.utilisation", 2026)``) for the rest
+    of the enclosing ``shared_results`` block; outside a block, simply ``compute()``."""
+    results = _shared_results.get()
+    if results is None:
+        return compute()
+    if key not in results:
+        results[key] = compute()
+    return results[key]
 
 
 def indicator_choices():

@@ -193,7 +193,16 @@ def indicator_series(indicator, years, *, now, cache=None):
 
 
 def programme_overview(programme, year, *, now=None):
-    """Everything the dashboard and the report show for ``year``, JSON-safe (decimals as strings)."""
+    """Everything the dashboard and the report show for ``year``, JSON-safe (decimals as strings).
+
+    Indicators built on one report (the facilities' utilisation) share it within the call
+    (``registries.shared_results``), and only within it: the next page counts a new booking.
+    """
+    with registries.shared_results():
+        return _programme_overview(programme, year, now=now)
+
+
+def _programme_overview(programme, year, *, now=None):
     now = now or timezone.now()
     years = list(range(min(programme.start_year - 1, year - 1), max(programme.end_year, year) + 1))
     focus_areas = []

@@ -137,3 +137,192 @@ def test_a_closure_of_another_facility_or_another_period_changes_nothing(week, h
     )
     report = utilisation_report(start=week, end=week + dt.timedelta(days=7))
     assert report.total.bookable_hours == 196
+
+
+# --- The counted bookable hours give what walking every day gave ---------------------------------
+def _walked_hours(windows, start, end, closures=()):
+    """The day-by-day walk utilisation_report used before it counted (kept as the reference)."""
+    from django.utils import timezone
+
+    hour = dt.timedelta(hours=1)
+
+    def covered(begin, finish, periods):
+        pieces = sorted((max(s, begin), min(e, finish)) for s, e in periods if s < finish and e > begin)
+        total, current = dt.timedelta(), None
+        for piece_start, piece_end in pieces:
+            if current is None or piece_start > current[1]:
+                if current is not None:
+                    total += current[1] - current[0]
+                current = [piece_start, piece_end]
+            else:
+                current[1] = max(current[1], piece_end)
+        if current is not None:
+            total += current[1] - current[0]
+        return total / hour
+
+    total, day = 0.0, start
+    while day < end:
+        for window in windows:
+            if window.applies_on(day):
+                begin = dt.datetime.combine(day, window.starts)
+                finish = dt.datetime.combine(day, window.ends)
+                total += (finish - begin) / hour
+                if closures:
+                    total -= covered(timezone.make_aware(begin), timezone.make_aware(finish), closures)
+        day += dt.timedelta(days=1)
+    return total
+
+
+def _windows():
+    from facilities.models import BookableHours
+
+    windows = [BookableHours(weekday=d, starts=dt.time(8), ends=dt.time(22)) for d in range(5)]
+    windows += [
+        # A season across the new year, Wednesday evenings (3.75 h).
+        BookableHours(
+            weekday=2,
+            starts=dt.time(17, 30),
+            ends=dt.time(21, 15),
+            valid_from=dt.date(2025, 8, 15),
+            valid_until=dt.date(2026, 5, 31),
+        ),
+        BookableHours(weekday=5, starts=dt.time(10), ends=dt.time(16), valid_from=dt.date(2026, 3, 29)),
+        BookableHours(weekday=6, starts=dt.time(0), ends=dt.time(23, 59), valid_until=dt.date(2026, 10, 25)),
+        BookableHours(weekday=4, starts=dt.time(20), ends=dt.time(23), valid_from=dt.date(2024, 2, 29)),
+        # A season wholly outside every period below.
+        BookableHours(
+            weekday=1,
+            starts=dt.time(6),
+            ends=dt.time(7),
+            valid_from=dt.date(2031, 1, 1),
+            valid_until=dt.date(2031, 2, 1),
+        ),
+    ]
+    return windows
+
+
+def _closures():
+    day = dt.date(2026, 1, 1)
+    return [
+        (at(day - dt.timedelta(days=3), 12), at(day, 10)),  # across the start of 2026
+        (at(dt.date(2026, 3, 10), 9), at(dt.date(2026, 3, 14), 12)),  # several days
+        (at(dt.date(2026, 3, 12), 7), at(dt.date(2026, 3, 20), 18)),  # overlapping the one before
+        (at(dt.date(2026, 3, 28), 22), at(dt.date(2026, 3, 29), 12)),  # the spring-forward night
+        (at(dt.date(2026, 10, 25), 1), at(dt.date(2026, 10, 25), 5)),  # the fall-back night
+        (at(dt.date(2026, 6, 3), 18), at(dt.date(2026, 6, 3), 19)),  # inside a window
+        (at(dt.date(2026, 6, 3), 18, 30), at(dt.date(2026, 6, 3), 19, 30)),  # and again, half over it
+        (at(dt.date(2026, 12, 30), 0), at(dt.date(2027, 1, 3), 0)),  # across the end of 2026
+        (at(dt.date(2024, 2, 28), 0), at(dt.date(2024, 3, 1), 0)),  # a leap day
+    ]
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (dt.date(2026, 1, 1), dt.date(2027, 1, 1)),
+        (dt.date(2024, 1, 1), dt.date(2025, 1, 1)),  # a leap year
+        (dt.date(2025, 12, 29), dt.date(2026, 1, 5)),  # a week across the new year
+        (dt.date(2026, 3, 11), dt.date(2026, 3, 12)),  # one day inside a closure
+        (dt.date(2026, 5, 31), dt.date(2026, 6, 1)),  # a season's last day
+        (dt.date(2026, 6, 1), dt.date(2026, 6, 1)),  # nothing
+    ],
+)
+@pytest.mark.parametrize("with_closures", [False, True])
+def test_counted_bookable_hours_equal_the_day_by_day_walk(start, end, with_closures):
+    from facilities.selectors import _window_hours_between
+
+    closures = _closures() if with_closures else ()
+    counted = _window_hours_between(_windows(), start, end, closures)
+    assert counted == pytest.approx(_walked_hours(_windows(), start, end, closures), abs=1e-9)
+
+
+def test_the_report_of_a_year_equals_the_walk_with_seasons_and_closures(hall, half_a, half_b, outsider):
+    from facilities.models import BookableHours, Closure
+
+    BookableHours.objects.filter(space=hall, weekday=6).delete()
+    season = {"valid_from": dt.date(2026, 2, 1), "valid_until": dt.date(2026, 4, 30)}
+    BookableHours.objects.create(space=hall, weekday=6, starts=dt.time(9), ends=dt.time(13, 30), **season)
+    for start, end in _closures():
+        Closure.objects.create(space=half_a, starts_at=start, ends_at=end, reason="Huolto")
+    Closure.objects.create(
+        facility=hall.facility, starts_at=at(dt.date(2026, 7, 1), 0), ends_at=at(dt.date(2026, 8, 1), 0), reason="Kesä"
+    )
+    report = utilisation_report(start=dt.date(2026, 1, 1), end=dt.date(2027, 1, 1))
+    windows = list(BookableHours.objects.filter(space=hall))
+    summer = [(at(dt.date(2026, 7, 1), 0), at(dt.date(2026, 8, 1), 0))]
+    year = (dt.date(2026, 1, 1), dt.date(2027, 1, 1))
+    assert report.spaces[half_a].bookable_hours == pytest.approx(_walked_hours(windows, *year, _closures() + summer))
+    assert report.spaces[half_b].bookable_hours == pytest.approx(_walked_hours(windows, *year, summer))
+
+
+# --- One report per year for the three indicators, and never a stale one ------------------------
+def test_the_three_indicators_share_one_report_within_a_block_and_see_a_new_booking_after_it(
+    week, monkeypatch, half_b, outsider
+):
+    from facilities import indicators
+    from portal.registries import shared_results
+
+    made = []
+    real = indicators.utilisation_report
+    monkeypatch.setattr(indicators, "utilisation_report", lambda **kw: made.append(kw) or real(**kw))
+    year = (week + dt.timedelta(days=1)).year
+    keys = [
+        "facilities.shared_use_utilisation",
+        "facilities.association_share",
+        "facilities.shared_use_utilisation_by_service_area",
+    ]
+    with shared_results():
+        first = [get_indicator(key).value_for(year) for key in keys]
+        [get_indicator(key).value_for(year) for key in keys]
+        get_indicator(keys[0]).value_for(year - 1)
+    assert len(made) == 2  # this year's report once, last year's once
+
+    book(half_b, outsider, week + dt.timedelta(days=1), 8, 12)  # 4 more hours, nobody's association
+    with shared_results():
+        after = [get_indicator(key).value_for(year) for key in keys]
+    assert len(made) == 3
+    if (week + dt.timedelta(days=3)).year == year:
+        assert (first[1], after[1]) == (Decimal("57.1"), Decimal("36.4"))  # 4 of 7 hours, then 4 of 11
+    # Outside a block nothing is kept.
+    get_indicator(keys[0]).value_for(year)
+    get_indicator(keys[0]).value_for(year)
+    assert len(made) == 5
+
+
+def test_by_service_area_makes_the_same_queries_however_many_areas(hall, half_a, outsider):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    year = dt.date.today().year
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured, translation.override("fi"):
+            values = get_indicator("facilities.shared_use_utilisation_by_service_area").value_for(year)
+        return len(captured), values
+
+    hall.facility.service_area = ServiceAreaFactory(name="Länsi")
+    hall.facility.save()
+    few, values = queries()
+    for name in ["Itä", "Pohjoinen", "Etelä", "Keskusta"]:
+        every_day(SpaceFactory(facility=FacilityFactory(service_area=ServiceAreaFactory(name=name))))
+    many, more_values = queries()
+    assert len(more_values) == len(values) + 4
+    assert many == few
+
+
+def test_within_a_block_the_spaces_and_their_hours_are_read_once_for_every_year(week):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal.registries import shared_results
+
+    def queries(years):
+        with CaptureQueriesContext(connection) as captured:
+            for year in years:
+                get_indicator("facilities.shared_use_utilisation").value_for(year)
+        return len(captured)
+
+    alone = queries([week.year])
+    assert queries([week.year, week.year - 1]) == 2 * alone
+    with shared_results():
+        assert queries([week.year, week.year - 1]) == 2 * alone - 2  # spaces and hours once

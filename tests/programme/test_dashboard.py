@@ -139,3 +139,35 @@ def test_a_signed_report_cannot_be_signed_again(pori, steering, client_for):
     Report.objects.filter(pk=report.pk).update(state=Report.State.READY)
     response = client_for(steering).post(url("portal:programme-report-sign", report.pk), follow=True)
     assert "The report has already been signed." in response.content.decode()
+
+
+def test_the_dashboards_queries_do_not_grow_with_service_areas_and_spaces(pori, steering, client_for):
+    """The by-service-area breakdowns read every area's name with the figures, not one by one."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.facilities.factories import FacilityFactory, SpaceFactory, every_day
+    from tests.factories import ServiceAreaFactory
+
+    client = client_for(steering)
+    year = timezone.localdate().year
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url("portal:programme-dashboard"), {"year": year}).status_code == 200
+        return len(captured)
+
+    def add_areas(names):
+        for name in names:
+            space = SpaceFactory(
+                facility=FacilityFactory(service_area=ServiceAreaFactory(name=name)), is_shared_use=True
+            )
+            every_day(space, starts=dt.time(16), ends=dt.time(21))
+
+    add_areas(["Länsi"])
+    queries()  # warm the session and the caches
+    few = queries()
+    add_areas(["Itä", "Pohjoinen", "Etelä", "Keskusta", "Meri-Pori"])
+    assert queries() == few
