@@ -6,6 +6,7 @@ with ``CITY=poznan`` for the whole process (language, time zone, modeltranslatio
 """
 
 import json
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -78,7 +79,7 @@ def test_a_nip_is_kept_as_its_ten_digits(typed, stored):
 def test_a_nip_with_a_wrong_check_digit_or_length_is_refused_with_its_message(typed):
     with pytest.raises(ValidationError) as exc:
         normalize_nip(typed)
-    assert exc.value.messages == [en(NIP_INVALID)]
+    assert exc.value.messages == [str(NIP_INVALID)]
 
 
 def test_a_regon_has_nine_or_fourteen_digits_and_a_valid_check_digit():
@@ -87,7 +88,7 @@ def test_a_regon_has_nine_or_fourteen_digits_and_a_valid_check_digit():
     for wrong in ("723440105", "72344010", "5452691493742", "54526914937425"):
         with pytest.raises(ValidationError) as exc:
             normalize_regon(wrong)
-        assert exc.value.messages == [en(REGON_INVALID)]
+        assert exc.value.messages == [str(REGON_INVALID)]
 
 
 def test_a_krs_number_must_be_ten_digits():
@@ -95,7 +96,17 @@ def test_a_krs_number_must_be_ten_digits():
     for wrong in ("123456", "00001234567", "KRS0000123456"):
         with pytest.raises(ValidationError) as exc:
             normalize_krs(wrong)
-        assert exc.value.messages == [en(KRS_INVALID)]
+        assert exc.value.messages == [str(KRS_INVALID)]
+
+
+def test_a_wrong_polish_identifier_is_refused_in_polish():
+    with translation.override("pl"):
+        with pytest.raises(ValidationError) as exc:
+            normalize_nip("3416721108")
+        assert exc.value.messages == ["Podaj NIP jako dziesięć cyfr z poprawną cyfrą kontrolną, np. 341-672-11-09."]
+        with pytest.raises(ValidationError) as exc:
+            normalize_krs("123456")
+        assert exc.value.messages == ["Podaj numer KRS jako dziesięć cyfr, np. 0000123456."]
 
 
 @pytest.mark.parametrize(
@@ -267,7 +278,8 @@ def test_pori_keeps_its_finnish_stemming(city, client, registry):
 
 
 def test_the_profile_shows_the_identity_of_the_citys_country(city, client, registry):
-    page = client.get(registry["przyjaciele"].get_absolute_url().replace("/fi/", "/en/")).content.decode()
+    address = re.sub(r"^/[a-z]{2}/", "/en/", registry["przyjaciele"].get_absolute_url())  # /fi/ or /pl/
+    page = client.get(address).content.decode()
     if city == "poznan":
         assert "KRS number" in page and "0000123456" in page and "Association (stowarzyszenie)" in page
     else:
