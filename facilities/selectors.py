@@ -234,19 +234,16 @@ def year_range(year):
 
 # --- The catalogue ---------------------------------------------------------------------------
 def space_catalogue(*, form):
-    """Bookable spaces matching the catalogue's filters, with what a card shows in three queries.
+    """Bookable spaces matching the catalogue's filters, in catalogue order, as one query.
 
     "Free at a given time" keeps the spaces whose bookable hours (own, or the enclosing space's)
-    cover the whole time, that are not closed, and none of whose atoms is occupied then.
+    cover the whole time, that are not closed, and none of whose atoms is occupied then. The
+    occupancy test stays in SQL (``NOT IN`` subqueries PostgreSQL hashes once, over the partial
+    GiST index on active occupancy), so no list of blocked ids travels to the database and back.
     """
     from django.db.models import Exists, OuterRef
 
-    spaces = (
-        Space.objects.public()
-        .select_related("facility", "facility__service_area", "parent")
-        .prefetch_related("equipment")
-        .order_by("facility__name", "name")
-    )
+    spaces = Space.objects.public().order_by("facility__name", "name", "pk")
     if not form.is_valid():
         return spaces.none()
     data = form.cleaned_data
@@ -271,46 +268,76 @@ def space_catalogue(*, form):
             Q(valid_from__isnull=True) | Q(valid_from__lte=day), Q(valid_until__isnull=True) | Q(valid_until__gte=day)
         )
         own_hours = BookableHours.objects.filter(space=OuterRef("pk"))
-        blocked = _blocked_space_ids(starts_at, ends_at)
         spaces = spaces.filter(
             Q(Exists(covering.filter(space=OuterRef("pk"))))
             | (~Exists(own_hours) & Exists(covering.filter(space=OuterRef("parent")))),
-        ).exclude(pk__in=blocked)
+        )
+        spaces = _exclude_occupied(spaces, starts_at, ends_at)
+        closed = _closed_space_ids(starts_at, ends_at)
+        if closed:
+            spaces = spaces.exclude(pk__in=closed)
     return spaces
 
 
-def _blocked_space_ids(starts_at, ends_at) -> set[int]:
-    """Spaces that cannot be booked then: an atom occupied or closed, and every space it is part
-    of or that is part of it; and every space of a closed facility. Three small queries."""
-    from facilities.models import Closure
+def space_catalogue_page(*, form, number, per_page):
+    """One page of the catalogue: the matching ids in one query (the filters run once, not once
+    for the count and again for the page), then the page's spaces with what a card shows — the
+    facility, its service area, the enclosing space and the equipment — in two more."""
+    from django.core.paginator import Paginator
+
+    ids = list(space_catalogue(form=form).values_list("pk", flat=True))
+    page = Paginator(ids, per_page).get_page(number)
+    by_pk = {
+        space.pk: space
+        for space in Space.objects.filter(pk__in=list(page.object_list))
+        .select_related("facility", "facility__service_area", "parent")
+        .prefetch_related("equipment")
+        .order_by()
+    }
+    page.object_list = [by_pk[pk] for pk in page.object_list]
+    return page
+
+
+def _exclude_occupied(spaces, starts_at, ends_at):
+    """Leave out every space with an occupied atom then: occupancy rows are written for atoms
+    only, so a space is taken when it, a child or a grandchild (three levels at most) is."""
     from facilities.services import occupied_range
 
     during = occupied_range(starts_at=starts_at, ends_at=ends_at, buffer_minutes=0)
-    occupied = set(Occupancy.objects.filter(active=True, during__overlap=during).values_list("space_id", flat=True))
+    occupied = Occupancy.objects.filter(active=True, during__overlap=during).order_by()
+    return (
+        spaces.exclude(pk__in=occupied.values("space_id"))
+        .exclude(pk__in=occupied.filter(space__parent__isnull=False).values("space__parent_id"))
+        .exclude(pk__in=occupied.filter(space__parent__parent__isnull=False).values("space__parent__parent_id"))
+    )
+
+
+def _closed_space_ids(starts_at, ends_at) -> set[int]:
+    """Spaces closed then: a closed space with every space it is part of or that is part of it,
+    and every space of a closed facility. One query, and one more only when closures apply."""
+    from facilities.models import Closure
+
     closures = list(
-        Closure.objects.filter(starts_at__lt=ends_at, ends_at__gt=starts_at).values_list("space_id", "facility_id")
+        Closure.objects.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+        .order_by()
+        .values_list("space_id", "facility_id")
     )
     closed_spaces = {space_id for space_id, _ in closures if space_id}
     closed_facilities = {facility_id for _, facility_id in closures if facility_id}
-    seeds = occupied | closed_spaces
-    if not seeds and not closed_facilities:
+    if not closed_spaces and not closed_facilities:
         return set()
-    # Up the tree (a hall has halves; three levels at most): every space containing a seed.
-    blocked = set(seeds)
-    for parent_id, grandparent_id in Space.objects.filter(pk__in=seeds, parent__isnull=False).values_list(
-        "parent_id", "parent__parent_id"
-    ):
-        blocked.add(parent_id)
-        if grandparent_id:
-            blocked.add(grandparent_id)
-    # Down the tree from a closed space, and every space of a closed facility (closures are few).
-    if closed_spaces or closed_facilities:
-        blocked.update(
-            Space.objects.filter(
-                Q(parent__in=closed_spaces) | Q(parent__parent__in=closed_spaces) | Q(facility_id__in=closed_facilities)
-            ).values_list("pk", flat=True)
+    return set(
+        Space.objects.filter(
+            Q(pk__in=closed_spaces)
+            | Q(parent__in=closed_spaces)
+            | Q(parent__parent__in=closed_spaces)
+            | Q(children__in=closed_spaces)
+            | Q(children__children__in=closed_spaces)
+            | Q(facility_id__in=closed_facilities)
         )
-    return blocked
+        .order_by()
+        .values_list("pk", flat=True)
+    )
 
 
 # --- The week view ---------------------------------------------------------------------------

@@ -35,7 +35,7 @@ def _page(request, queryset):
 def catalogue(request):
     """Find a space: area, capacity, equipment, accessibility, shared use, and free at a given time."""
     form = CatalogueFilterForm(request.GET)
-    page = _page(request, selectors.space_catalogue(form=form))
+    page = selectors.space_catalogue_page(form=form, number=request.GET.get("page"), per_page=PAGE_SIZE)
     free_at = form.free_at()
     query = request.GET.copy()
     query.pop("page", None)

@@ -100,6 +100,63 @@ def test_the_catalogue_keeps_its_query_count_with_many_spaces(client, django_ass
     assert response.status_code == 200 and len(response.context["spaces"]) == 20
 
 
+def test_a_closure_of_the_whole_hall_or_of_a_half_takes_both_out_of_the_free_time_search(
+    client, hall, half_a, half_b, room, tuesday
+):
+    closure = Closure.objects.create(space=hall, starts_at=at(tuesday, 17), ends_at=at(tuesday, 21), reason="Kisat")
+    assert names(client.get(CATALOGUE, free_at(tuesday))) == ["Kokoushuone"]
+    closure.space = half_b
+    closure.save()
+    assert names(client.get(CATALOGUE, free_at(tuesday))) == ["Kokoushuone", "Salin A-puoli"]
+
+
+def test_a_booked_quarter_takes_its_half_and_the_whole_hall_out_of_the_free_time_search(
+    client, hall, half_a, half_b, outsider, tuesday
+):
+    quarter = SpaceFactory(facility=hall.facility, parent=half_a, name="Neljännes", slug="neljannes", capacity=15)
+    book(quarter, outsider, tuesday, 18, 19)
+    assert names(client.get(CATALOGUE, free_at(tuesday))) == ["Salin B-puoli"]
+
+
+def test_the_free_time_search_pages_its_results_and_keeps_the_filters_in_the_page_links(client, tuesday):
+    facility = FacilityFactory(name="Koulu")
+    for i in range(45):
+        every_day(SpaceFactory(facility=facility, name=f"Tila {i:02d}", capacity=40))
+    query = {"capacity": 30, **free_at(tuesday)}
+    first = client.get("/en/facilities/", query)
+    page = first.content.decode()
+    assert [s.name for s in first.context["spaces"]] == [f"Tila {i:02d}" for i in range(20)]
+    assert "45 spaces free on" in page
+    assert "Page 1 of 3" in page and 'aria-current="page"' in page
+    next_link = f"?capacity=30&amp;date={tuesday.isoformat()}&amp;starts=18%3A00&amp;ends=20%3A00&amp;page=2"
+    assert f'href="{next_link}"' in page
+    last = client.get("/en/facilities/", {**query, "page": 3})
+    assert [s.name for s in last.context["spaces"]] == [f"Tila {i:02d}" for i in range(40, 45)]
+    assert "Page 3 of 3" in last.content.decode()
+
+
+def test_the_free_time_search_keeps_its_query_count_however_many_spaces_are_taken(
+    client, django_assert_max_num_queries, outsider, tuesday
+):
+    """The filters run once (ids, then the page's spaces): six queries with a closure, at any size."""
+    facility = FacilityFactory(service_area=ServiceAreaFactory())
+    hoops = Equipment.objects.create(name="Telineet", slug="telineet")
+    for i in range(30):
+        space = SpaceFactory(facility=facility, capacity=40)
+        space.equipment.add(hoops)
+        every_day(space)
+        if i % 2:
+            SpaceFactory(facility=facility, parent=space, capacity=40)
+        if i % 3 == 0:
+            book(space, outsider, tuesday, 18, 19)  # with a half, the half is what is occupied
+    closed = FacilityFactory()
+    Closure.objects.create(facility=closed, starts_at=at(tuesday, 8), ends_at=at(tuesday, 22), reason="Remontti")
+    with django_assert_max_num_queries(7):
+        response = client.get(CATALOGUE, {"capacity": 10, **free_at(tuesday)})
+    assert response.status_code == 200 and len(response.context["spaces"]) == 20
+    assert response.context["page"].paginator.count == 30  # 30 + 15 halves, less 10 booked and their 5 halves
+
+
 def test_the_space_page_shows_prices_terms_and_the_week_with_taken_times(client, room, outsider, tuesday):
     PriceRuleFactory(space=room, customer_group="association", price_per_hour=Decimal("12.50"))
     PriceRuleFactory(space=room, customer_group="resident", price_per_hour=Decimal("20.00"), is_free=True)
