@@ -442,8 +442,15 @@ class Occupancy(models.Model):
             models.UniqueConstraint(fields=["booking", "space"], name="occupancy_one_per_booking_and_space"),
         ]
         # "What is taken at this time, in any space" (the free-at-a-time search): the exclusion
-        # constraint's index leads with the space, so the time alone gets its own.
-        indexes = [GistIndex(fields=["during"], condition=Q(active=True), name="occupancy_active_during")]
+        # constraint's index leads with the space, so the time alone gets its own. It carries
+        # the space too: otherwise, once VACUUM has marked the pages all-visible, the planner
+        # prefers an index-only scan of the constraint's index and reads all of it (19 ms at a
+        # year of bookings for 2,000 spaces, against 0.1 ms here).
+        indexes = [
+            GistIndex(
+                fields=["during"], include=["space_id"], condition=Q(active=True), name="occupancy_active_during_space"
+            )
+        ]
 
     def __str__(self):
         return f"{self.space_id} {self.during}"
