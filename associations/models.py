@@ -419,6 +419,13 @@ class Association(Moderated, Stamped):
             GinIndex(OpClass(Unaccented("name"), name="gin_trgm_ops"), name="association_name_trgm_gin"),
             models.Index(fields=["prh_class", "name"], name="association_prh_class_name"),
             models.Index(fields=["is_public", "moderation_state", "name"], name="association_public_name"),
+            # Published events join their association: an index-only lookup of the published ones
+            # instead of a scan of the whole registry (the wheel's month counts, the events list).
+            models.Index(
+                fields=["id"], condition=Q(is_public=True, moderation_state="approved"), name="association_published_id"
+            ),
+            # The newest edit, read by every data version of the events (portal.datacache).
+            models.Index(fields=["updated_at"], name="association_updated_at"),
         ]
 
     def __str__(self):
@@ -598,7 +605,11 @@ class Event(Moderated, Audited):
                 fields=["source", "external_id"], condition=~Q(external_id=""), name="event_source_external_id_unique"
             ),
         ]
-        indexes = [models.Index(fields=["moderation_state", "start_date"], name="event_state_start")]
+        indexes = [
+            models.Index(fields=["moderation_state", "start_date"], name="event_state_start"),
+            # The newest edit, read by every data version of the events (portal.datacache).
+            models.Index(fields=["updated_at"], name="event_updated_at"),
+        ]
 
     def __str__(self):
         return self.title
