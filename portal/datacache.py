@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db import connection, models
 
 VERSIONED_TIMEOUT = 15 * 60  # an entry nobody asks for leaves the cache; a changed one is never read again
@@ -82,3 +83,17 @@ def cached(namespace: str, parts, compute, *, timeout: int = VERSIONED_TIMEOUT):
         value = compute()
         cache.set(key, value, timeout)
     return value
+
+
+def cached_page(namespace: str, parts, queryset, number, *, per_page: int) -> Page:
+    """Page ``number`` of ``queryset`` (``Paginator.get_page``: a bad number gives the first or
+    last page), its rows and the total count kept under ``parts`` (a data version first)."""
+
+    def compute():
+        page = Paginator(queryset, per_page).get_page(number)
+        return page.paginator.count, page.number, list(page.object_list)
+
+    count, page_number, rows = cached(namespace, (*parts, number), compute)
+    paginator = Paginator(queryset, per_page)
+    paginator.count = count  # the cached total: the paginator asks no COUNT(*)
+    return Page(rows, page_number, paginator)
