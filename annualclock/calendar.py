@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from annualclock.models import ClockEntry, Meeting, next_month_start
 from portal.links import site_host
+from portal.models import Forum
 from portal.registries import CalendarItem, calendar_source
 
 
@@ -65,13 +66,13 @@ def meeting_item(meeting: Meeting) -> CalendarItem:
     )
 
 
-@calendar_source("annualclock.entries")
+@calendar_source("annualclock.entries", reads=[ClockEntry, Meeting])
 def clock_entry_items(start: dt.date, end: dt.date) -> list[CalendarItem]:
     """Published plan entries; an entry whose meeting has been fixed gives way to the meeting."""
     entries = ClockEntry.objects.published().filter(meeting__isnull=True).overlapping(start, end)
     return [entry_item(entry) for entry in entries]
 
 
-@calendar_source("annualclock.meetings")
+@calendar_source("annualclock.meetings", reads=[Meeting, Forum])
 def meeting_items(start: dt.date, end: dt.date) -> list[CalendarItem]:
     return [meeting_item(meeting) for meeting in Meeting.objects.with_forum().overlapping(start, end)]

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from annualclock.kinds import ASSOCIATION_EVENT, KindStyle, kind_style
 from annualclock.models import ClockEntry, Meeting, MeetingResponse, month_name
-from portal.registries import CalendarItem, calendar_items
+from portal.datacache import cached, data_version
+from portal.registries import CalendarItem, calendar_items, calendar_version
 
 COMING_UP_DAYS = 60
 COMING_UP_SLACK = 8
@@ -109,6 +111,17 @@ def year_plan(year: int, *, kind: str | None = None) -> YearPlan:
     return YearPlan(items=items, event_counts=counts)
 
 
+def year_plan_version(*, kind: str | None = None) -> str | None:
+    """The data version of what ``year_plan`` reads (``portal.datacache``), or None when a
+    calendar source does not name its tables."""
+    from associations.calendar import EVENT_TABLES
+
+    events = EVENT_TABLES if kind in (None, ASSOCIATION_EVENT) else ()
+    if kind == ASSOCIATION_EVENT:
+        return data_version(*events)
+    return calendar_version(exclude_kinds=[ASSOCIATION_EVENT], also=events)
+
+
 def display_month(item: CalendarItem, year: int) -> int:
     """The month of ``year`` an item is listed under: its start month, or January if it began earlier."""
     start = _local(item.start)
@@ -156,6 +169,20 @@ def coming_up(*, today: dt.date | None = None, days: int = COMING_UP_DAYS, limit
             continue
         upcoming.append(clock_item)
     return upcoming[:limit]
+
+
+def coming_up_cached(*, today: dt.date | None = None, limit: int = 8) -> list[ClockItem]:
+    """``coming_up``, kept under the data version of every calendar source's tables, the day and
+    the language (``portal.datacache``): a change anywhere shows on the next request."""
+    today = today or timezone.localdate()
+    version = calendar_version()
+    if version is None:  # a source that does not name its tables: never cached
+        return coming_up(today=today, limit=limit)
+    return cached(
+        "annualclock:coming-up",
+        (version, today.isoformat(), get_language(), limit),
+        lambda: coming_up(today=today, limit=limit),
+    )
 
 
 def meeting_list(*, now=None):

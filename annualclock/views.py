@@ -5,10 +5,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from annualclock import permissions, selectors
@@ -20,6 +22,7 @@ from annualclock.tokens import ExpiredAnswerLink, InvalidAnswerLink, read_answer
 from annualclock.validators import content_type_for
 from annualclock.wheel import build_wheel, wheel_description
 from associations.acting import acting_association
+from portal.datacache import cached
 from portal.ical import calendar_feed
 
 ANSWER_LINK_INVALID = gettext_lazy(
@@ -44,10 +47,12 @@ def _kind_filter(request):
     return kind if kind in known_kinds() else ""
 
 
-def _year_context(request, year, *, view_name, title, plan=None):
-    """``plan``: the wheel's year (association events counted by month, see ``year_plan``)."""
+def _year_context(request, year, *, view_name, title, plan=None, items=None):
+    """``plan``: the wheel's year (association events counted by month, see ``year_plan``);
+    ``items``: the items when the caller has them already (the whole year otherwise)."""
     kind = _kind_filter(request)
-    items = plan.items if plan is not None else selectors.year_items(year, kind=kind or None)
+    if items is None:
+        items = plan.items if plan is not None else selectors.year_items(year, kind=kind or None)
     query = f"?kind={kind}" if kind else ""
     return {
         "year": year,
@@ -75,16 +80,41 @@ def _feeds():
 
 @require_GET
 def year_wheel(request, year=None):
-    """The year as a wheel of twelve months (``/clock/`` is this year)."""
+    """The year as a wheel of twelve months (``/clock/`` is this year).
+
+    The list by month and the wheel are rendered once per data version of the calendar (every
+    source's tables and the association events counted on the wheel), day and language, and kept
+    in the cache (``portal.datacache``): a change anywhere shows on the next request.
+    """
     year = _check_year(year)
+    kind = _kind_filter(request) or None
     title = selectors.year_label(year)
-    plan = selectors.year_plan(year, kind=_kind_filter(request) or None)
-    context = _year_context(request, year, view_name="annualclock:year", title=title, plan=plan)
-    context["wheel"] = build_wheel(year, context["items"], list_url=context["list_url"], event_counts=plan.event_counts)
-    # On a phone the wheel's markers are too small to touch: the same items as a list come first.
-    context["months"] = selectors.items_by_month(context["items"], year, event_counts=plan.event_counts)
-    context["wheel_description"] = wheel_description(year, context["items"], event_total=plan.event_total)
+    context = _year_context(request, year, view_name="annualclock:year", title=title, items=[])
     context["title"] = title
+
+    def render_body():
+        plan = selectors.year_plan(year, kind=kind)
+        wheel = build_wheel(year, plan.items, list_url=context["list_url"], event_counts=plan.event_counts)
+        return render_to_string(
+            "annualclock/_year_wheel_body.html",
+            {
+                **context,
+                "items": plan.items,
+                "wheel": wheel,
+                # On a phone the wheel's markers are too small to touch: the same items as a list come first.
+                "months": selectors.items_by_month(plan.items, year, event_counts=plan.event_counts),
+                "wheel_description": wheel_description(year, plan.items, event_total=plan.event_total),
+            },
+        )
+
+    version = selectors.year_plan_version(kind=kind)
+    if version is None:  # a calendar source that does not name its tables: never cached
+        body = render_body()
+    else:
+        body = cached(
+            "annualclock:wheel", (version, year, kind, get_language(), timezone.localdate().isoformat()), render_body
+        )
+    context["wheel_body"] = mark_safe(body)  # noqa: S308 - our own template's output, from the cache
     return render(request, "annualclock/year_wheel.html", context)
 
 

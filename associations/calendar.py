@@ -2,20 +2,19 @@
 
 import calendar
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
-from django.core.cache import cache
-from django.db.models import Count, F, Max, Value
+from django.db.models import Count, F, Value
 from django.db.models.functions import ExtractMonth, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from associations.models import Event
+from associations.models import Association, Event
 from associations.selectors import events_in_range
+from portal.datacache import Rows, cached, data_version
 from portal.ical import calendar_feed
 from portal.links import site_host
 from portal.registries import CalendarItem, calendar_source
@@ -69,18 +68,19 @@ def event_feed_item(event) -> CalendarItem:
 
 
 # The events feed is cached: serialising up to a thousand events is seconds of icalendar work,
-# and calendar apps poll it. The key holds the data version (count, newest pk and newest edit
-# of all events), so a new, edited or deleted event makes a new key at once; the timeout covers
-# what the version cannot see (an association renamed or hidden) and the day turning.
-FEED_CACHE_SECONDS = 15 * 60
+# and calendar apps poll it. The key holds the data version of the events and their associations
+# (``portal.datacache``), so a new, edited or deleted event, or an association renamed or hidden,
+# makes a new key at once; the day is in the key too (the feed is "upcoming").
 FEED_MAX_EVENTS = 1000
+# What published events are made from. An association's row count is left out (a scan of the whole
+# registry on every request): deleting an association deletes its events, whose count changes.
+EVENT_TABLES = (Event, Rows(Association, counted=False))
 
 
 def events_data_version() -> str:
-    """Changes whenever an event is created, edited (``updated_at``) or deleted: one query."""
-    version = Event.objects.aggregate(count=Count("pk"), last_pk=Max("pk"), last_edit=Max("updated_at"))
-    last_edit = version["last_edit"].isoformat() if version["last_edit"] else ""
-    return f"{version['count']}.{version['last_pk'] or 0}.{last_edit}"
+    """Changes whenever an event is created, edited or deleted, or an association is added or
+    edited (renamed, hidden, approved): one query."""
+    return data_version(*EVENT_TABLES)
 
 
 def events_feed(params, *, name, today=None) -> bytes:
@@ -91,18 +91,20 @@ def events_feed(params, *, name, today=None) -> bytes:
 
     today = today or timezone.localdate()
     query = urlencode(sorted((key, value) for key, values in params.lists() for value in values))
-    key_source = "|".join((events_data_version(), today.isoformat(), get_language() or "", str(name), query))
-    key = "associations:events-feed:" + hashlib.sha256(key_source.encode()).hexdigest()
-    body = cache.get(key)
-    if body is None:
+
+    def build():
         filterset = event_list(params=params, today=today)
         events = filterset.qs[:FEED_MAX_EVENTS] if filterset.is_valid() else Event.objects.none()
-        body = calendar_feed([event_feed_item(event) for event in events], name=name, product="associations")
-        cache.set(key, body, FEED_CACHE_SECONDS)
-    return body
+        return calendar_feed([event_feed_item(event) for event in events], name=name, product="associations")
+
+    return cached(
+        "associations:events-feed",
+        (events_data_version(), today.isoformat(), get_language() or "", str(name), query),
+        build,
+    )
 
 
-@calendar_source("associations.events", kinds=[EVENT_KIND])
+@calendar_source("associations.events", kinds=[EVENT_KIND], reads=EVENT_TABLES)
 def association_events(start, end, limit=None):
     """The published events on in ``[start, end)``; with ``limit`` only the first ones by start,
     in the merged calendar's order (a day's all-day events first), so the query stays bounded."""

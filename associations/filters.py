@@ -199,7 +199,7 @@ class EventFilter(django_filters.FilterSet):
         return queryset.filter(q)
 
     def filter_start(self, queryset, name, value):
-        return queryset.filter(Q(end_date__gte=value) | Q(end_date__isnull=True, start_date__gte=value))
+        return queryset.ending_from(value)
 
     def filter_end(self, queryset, name, value):
         return queryset.filter(start_date__lte=value)

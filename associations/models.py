@@ -9,6 +9,8 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -419,6 +421,13 @@ class Association(Moderated, Stamped):
             GinIndex(OpClass(Unaccented("name"), name="gin_trgm_ops"), name="association_name_trgm_gin"),
             models.Index(fields=["prh_class", "name"], name="association_prh_class_name"),
             models.Index(fields=["is_public", "moderation_state", "name"], name="association_public_name"),
+            # Published events join their association: an index-only lookup of the published ones
+            # instead of a scan of the whole registry (the wheel's month counts, the events list).
+            models.Index(
+                fields=["id"], condition=Q(is_public=True, moderation_state="approved"), name="association_published_id"
+            ),
+            # The newest edit, read by every data version of the events (portal.datacache).
+            models.Index(fields=["updated_at"], name="association_updated_at"),
         ]
 
     def __str__(self):
@@ -492,6 +501,11 @@ class Membership(models.Model):
         return self.role == self.Role.ADMIN and self.state == self.State.APPROVED
 
 
+def event_last_day():
+    """An event's last day: its end date, or its start date when it is a one-day event."""
+    return Coalesce("end_date", "start_date")
+
+
 class EventQuerySet(ModeratedQuerySet):
     def published(self):
         """Approved events of associations whose entry is public."""
@@ -503,13 +517,14 @@ class EventQuerySet(ModeratedQuerySet):
 
     def between(self, start: dt.date, end: dt.date):
         """Events that are on at some point in [start, end)."""
-        return self.filter(start_date__lt=end).filter(
-            Q(end_date__gte=start) | Q(end_date__isnull=True, start_date__gte=start)
-        )
+        return self.filter(start_date__lt=end).ending_from(start)
 
     def upcoming(self, today=None):
-        today = today or timezone.localdate()
-        return self.filter(Q(end_date__gte=today) | Q(end_date__isnull=True, start_date__gte=today))
+        return self.ending_from(today or timezone.localdate())
+
+    def ending_from(self, day: dt.date):
+        """Events whose last day is ``day`` or later (the index ``event_published_last_day``)."""
+        return self.filter(GreaterThanOrEqual(event_last_day(), day))
 
 
 class Event(Moderated, Audited):
@@ -598,7 +613,13 @@ class Event(Moderated, Audited):
                 fields=["source", "external_id"], condition=~Q(external_id=""), name="event_source_external_id_unique"
             ),
         ]
-        indexes = [models.Index(fields=["moderation_state", "start_date"], name="event_state_start")]
+        indexes = [
+            models.Index(fields=["moderation_state", "start_date"], name="event_state_start"),
+            # Upcoming and in-a-window events by their last day, without reading the past ones.
+            models.Index(event_last_day(), condition=Q(moderation_state="approved"), name="event_published_last_day"),
+            # The newest edit, read by every data version of the events (portal.datacache).
+            models.Index(fields=["updated_at"], name="event_updated_at"),
+        ]
 
     def __str__(self):
         return self.title

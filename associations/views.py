@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from associations import permissions, selectors
 from associations.acting import acting_association, set_acting_association
-from associations.calendar import event_feed_item, events_feed
+from associations.calendar import event_feed_item, events_data_version, events_feed
 from associations.forms import ActingForForm, AssociationProfileForm, ClaimForm, EventForm, MemberRoleForm
 from associations.jsonld import event_jsonld, organization_jsonld
 from associations.models import Association, Event, Membership
@@ -29,6 +29,7 @@ from associations.search import SEARCH_MAX_LENGTH, SEARCH_TOO_LONG, search_assoc
 from associations.services import events, memberships, registry
 from associations.tokens import association_id_from_token
 from portal import csvexport
+from portal.datacache import cached_page
 from portal.forms import ReasonForm
 from portal.ical import calendar_feed
 
@@ -481,10 +482,20 @@ def leave(request, slug):
 # --- Events ---------------------------------------------------------------------------------
 @require_GET
 def event_list(request):
-    filterset = selectors.event_list(params=request.GET)
-    page = _page(request, filterset.qs, EVENTS_PAGE_SIZE)
+    today = timezone.localdate()
+    filterset = selectors.event_list(params=request.GET, today=today)
     params = request.GET.copy()
     params.pop("page", None)
+    if params:  # filtered: the filters may read other tables (fields of activity, areas)
+        page = _page(request, filterset.qs, EVENTS_PAGE_SIZE)
+    else:  # the upcoming events everybody opens: kept under the events' data version and the day
+        page = cached_page(
+            "associations:event-list",
+            (events_data_version(), today.isoformat()),
+            filterset.qs,
+            request.GET.get("page"),
+            per_page=EVENTS_PAGE_SIZE,
+        )
     feed_path = reverse("associations:event-ical") + (f"?{params.urlencode()}" if params else "")
     return render(
         request,

@@ -13,7 +13,7 @@ from portal.registries import CalendarItem, calendar_source
 SEASON_ROUND_KIND = "facilities_season_round"
 
 
-@calendar_source("facilities.season_rounds")
+@calendar_source("facilities.season_rounds", reads=[SeasonRound])
 def season_round_dates(start, end):
     """Each announced round's application period as an all-day item."""
     host = site_host()

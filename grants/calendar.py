@@ -7,8 +7,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grants.models import GrantRound
+from grants.models import GrantRound, GrantType
 from portal.links import site_host
+from portal.models import Department
 from portal.registries import CalendarItem, calendar_source
 
 APPLICATION_KIND = "grant_application_period"
@@ -24,7 +25,7 @@ def _aware_bounds(start, end):
     return dt.datetime.combine(start, dt.time.min, tzinfo=tz), dt.datetime.combine(end, dt.time.min, tzinfo=tz)
 
 
-@calendar_source("grants.rounds")
+@calendar_source("grants.rounds", reads=[GrantRound, GrantType, Department])
 def grant_round_items(start: dt.date, end: dt.date) -> list[CalendarItem]:
     low, high = _aware_bounds(start, end)
     rounds = (

@@ -28,7 +28,7 @@ def _when(issue):
     return start, dt.date(issue.year, month + 1, 1), True
 
 
-@calendar_source("newsletter.issues")
+@calendar_source("newsletter.issues", reads=[Issue])
 def planned_issues(start, end):
     issues = Issue.objects.editions().filter(year__gte=start.year - 1, year__lte=end.year)
     items = []

@@ -199,15 +199,19 @@ class CalendarItem:
 _calendar_sources: dict[str, Callable[[dt.date, dt.date], list[CalendarItem]]] = {}
 _calendar_source_kinds: dict[str, frozenset[str] | None] = {}
 _calendar_source_takes_limit: dict[str, bool] = {}
+_calendar_source_reads: dict[str, tuple | None] = {}
 
 
-def calendar_source(key: str, *, kinds=None):
+def calendar_source(key: str, *, kinds=None, reads=None):
     """Register ``func(start: date, end: date) -> list[CalendarItem]`` under ``key``.
 
     ``kinds`` (optional) names every kind the source can give: ``calendar_items(kinds=…)`` and
     ``exclude_kinds=…`` then skip the source without calling it. A source may also take a
     keyword ``limit``: it then returns at most its first ``limit`` items by start (a large
     source, e.g. association events, so the front page never reads a whole year of them).
+    ``reads`` names every table the items are made from (models, or ``portal.datacache.Rows``),
+    so that ``calendar_version`` can tell when they change; a source that does not say is never
+    cached.
     """
 
     def register(func):
@@ -215,6 +219,7 @@ def calendar_source(key: str, *, kinds=None):
         _calendar_sources[key] = func
         _calendar_source_kinds[key] = frozenset(str(kind) for kind in kinds) if kinds else None
         _calendar_source_takes_limit[key] = "limit" in inspect.signature(func).parameters
+        _calendar_source_reads[key] = tuple(reads) if reads is not None else None
         return func
 
     return register
@@ -236,6 +241,25 @@ def _source_wanted(key, *, kinds, exclude_kinds) -> bool:
     if kinds and not declared & set(kinds):
         return False
     return not (exclude_kinds and declared <= set(exclude_kinds))
+
+
+def calendar_version(*, kinds=None, sources=None, exclude_kinds=None, also=()) -> str | None:
+    """The data version (``portal.datacache.data_version``) of every table the wanted sources
+    read, and of the tables in ``also``: one query. None when a wanted source did not name its
+    tables, so its items cannot be cached."""
+    from portal.datacache import data_version
+
+    tables = list(also)
+    for key in sorted(_calendar_sources):
+        if sources and key not in sources:
+            continue
+        if not _source_wanted(key, kinds=kinds, exclude_kinds=exclude_kinds):
+            continue
+        reads = _calendar_source_reads.get(key)
+        if reads is None:
+            return None
+        tables.extend(reads)
+    return data_version(*tables)
 
 
 def calendar_items(

@@ -8,13 +8,14 @@ from django.utils.translation import gettext as _
 
 from associations.cooperation.models import CityEvent
 from portal.links import site_host
+from portal.models import Department
 from portal.registries import CalendarItem, calendar_source
 
 # The clock shows a kind it does not know as "Other" (annualclock.kinds.kind_style).
 CITY_EVENT_KIND = "other"
 
 
-@calendar_source("associations.city_events")
+@calendar_source("associations.city_events", reads=[CityEvent, Department])
 def city_events(start, end):
     """Published city events overlapping [start, end), as all-day items."""
     events = (

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from associations.hearings.models import Hearing
 from portal.links import site_host
+from portal.models import Department
 from portal.registries import CalendarItem, calendar_source
 
 HEARING_KIND = "hearing"
@@ -18,7 +19,7 @@ def _uid(hearing_pk, what):
     return f"hearing-{hearing_pk}-{what}@{site_host()}"
 
 
-@calendar_source("associations.hearings")
+@calendar_source("associations.hearings", reads=[Hearing, Department])
 def hearing_dates(start: dt.date, end: dt.date) -> list[CalendarItem]:
     """Opened hearings whose opening or deadline falls in [start, end) in the city's time."""
     tz = timezone.get_default_timezone()

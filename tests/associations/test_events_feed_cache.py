@@ -65,3 +65,16 @@ def test_the_feed_window_is_upcoming_and_start_reaches_back(client):
 
     assert feed(client) == ["Tuleva"]
     assert feed(client, f"{FEED}?start={days_ago(60).isoformat()}") == ["Mennyt", "Tuleva"]
+
+
+def test_an_association_renamed_or_hidden_shows_in_the_feed_at_once(client):
+    event = EventFactory(title="Kevätkisat")
+    assert "Porin Uusi Nimi ry" not in client.get(FEED).content.decode()
+
+    event.association.name = "Porin Uusi Nimi ry"
+    event.association.save()
+    assert "Porin Uusi Nimi ry" in client.get(FEED).content.decode()  # the organizer
+
+    event.association.is_public = False
+    event.association.save()
+    assert feed(client) == []
