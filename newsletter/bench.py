@@ -64,6 +64,15 @@ def _rss_kib(pid):
     return None
 
 
+def _cpu_seconds(pid):
+    """User + system CPU seconds of a process so far (``/proc/<pid>/stat``), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _database_url():
     """The current database as a URL for the worker (a Unix socket directory as ``?host=``)."""
     db = connection.settings_dict
@@ -161,6 +170,7 @@ def measure(*, stdout, subscribers=SUBSCRIBERS):
         _wait(lambda: b" ready." in Path(log.name).read_bytes(), 60, "the worker to start")
         rss_ready = _rss_kib(worker.pid)
         rss_peak = rss_ready or 0
+        cpu_ready = {"worker": _cpu_seconds(worker.pid), "sink": _cpu_seconds(sink.pid)}
 
         drafting.issue_schedule(issue=issue, at=timezone.now())
         started = time.monotonic()
@@ -178,6 +188,10 @@ def measure(*, stdout, subscribers=SUBSCRIBERS):
         _wait(done, 900, "the issue to be sent")
         end_to_end = time.monotonic() - started
         rss_end = _rss_kib(worker.pid)
+        cpu = {
+            who: round(_cpu_seconds(pid) - cpu_ready[who], 2) if cpu_ready[who] is not None else None
+            for who, pid in (("worker", worker.pid), ("sink", sink.pid))
+        }
         sent = Delivery.objects.filter(issue=issue, status=Delivery.Status.SENT)
         first, last = (
             sent.order_by("sent_at").values_list("sent_at", flat=True).first(),
@@ -210,6 +224,10 @@ def measure(*, stdout, subscribers=SUBSCRIBERS):
         "worker_rss_kib_ready": rss_ready,
         "worker_rss_kib_end": rss_end,
         "worker_rss_kib_peak": rss_peak,
+        # CPU seconds while sending: what the run needs of the machine, whatever else runs on it.
+        "worker_cpu_seconds": cpu["worker"],
+        "sink_cpu_seconds": cpu["sink"],
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "database": connection.vendor,
         "batch_size": conf.batch_size(),
     }
@@ -234,11 +252,11 @@ def _ensure_database(url):
             conn.execute(f'CREATE DATABASE "{name}"')  # the name comes from settings, not from a user
 
 
-def run(*, stdout, subscribers=SUBSCRIBERS):
+def run(*, stdout, subscribers=SUBSCRIBERS, prepared=False):
+    """``prepared``: the bench database is migrated (``manage.py bench``): no ``migrate`` here."""
     url = settings.BENCH_DATABASE_URL
     if not url.startswith(("postgres://", "postgresql://")):
         return {"skipped": "BENCH_DATABASE_URL must point at PostgreSQL"}
-    _ensure_database(url)
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -248,8 +266,10 @@ def run(*, stdout, subscribers=SUBSCRIBERS):
         "REDIS_URL": settings.REDIS_URL or "redis://127.0.0.1:6379/0",
     }
     manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
-    stdout.write("  newsletter: migrating the bench database …")
-    subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], env=env, check=True, timeout=1800)
+    if not prepared:
+        _ensure_database(url)
+        stdout.write("  newsletter: migrating the bench database …")
+        subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], env=env, check=True, timeout=1800)
     completed = subprocess.run(
         [*manage, "newsletter_bench", "--subscribers", str(subscribers)],
         env=env,

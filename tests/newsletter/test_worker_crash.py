@@ -134,4 +134,6 @@ def test_the_benchmark_runs_end_to_end_on_a_small_list(real_broker):
     assert result["sink_repeated_recipients"] == 0
     assert result["messages_per_second"] > 0
     assert result["worker_rss_kib_end"] > 0
+    # What sending cost the worker and the sink in CPU (the rate alone depends on the machine's load).
+    assert result["worker_cpu_seconds"] > 0 and result["sink_cpu_seconds"] >= 0
     assert not Subscriber.objects.filter(email__endswith="@bench.invalid").exists()  # cleaned up
