@@ -4,12 +4,16 @@
 the bench database (``settings.BENCH_DATABASE_URL``, PostgreSQL, created and migrated when
 needed; never the working one) with Redis as the broker. ``run`` prepares the database and starts
 ``manage.py newsletter_bench`` there, which calls ``measure``: the sink is aiosmtpd in its own
-process, the worker is one Celery worker process (solo pool). Measured:
+process, the worker is one Celery worker process (solo pool; ``newsletter_bench --concurrency 2``
+for production's prefork worker with two processes). Measured:
 
 - ``start_seconds``: scheduled → sending, i.e. writing the 10,000 Delivery rows;
 - ``messages_per_second``: messages accepted by the sink per second of sending (first to last);
 - ``end_to_end_seconds``: from "send" to the issue marked sent;
-- the worker's resident memory (RSS) when ready, at the end and at its peak: it must stay flat.
+- the worker's resident memory (RSS) when ready, at the end and at its peak: it must stay flat;
+- the CPU seconds the worker and the sink used while sending, and the load average: sending is
+  about nine round trips per message between worker, PostgreSQL and sink, so on a loaded machine
+  the rate falls with the wait for a core while the CPU per message stays the same.
 
 The benchmark's subscribers (``@bench.invalid``) and its issue are removed afterwards. Run it
 with no other Celery worker consuming the same broker.
@@ -54,14 +58,47 @@ yhdistysten käytössä arki-iltaisin ja viikonloppuisin.
 """
 
 
-def _rss_kib(pid):
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        return None
-    return None
+def _stat(pid):
+    """The fields of ``/proc/<pid>/stat`` after the command name (state is [0], ppid [1])."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _tree(pid):
+    """``pid`` and its children (a prefork worker's pool processes)."""
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int(_stat(entry.name)[1]) == pid:
+                    children.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return [pid, *children]
+
+
+def _rss_kib(pids):
+    """Resident memory of these processes together (KiB), or None."""
+    total = None
+    for one in pids:
+        try:
+            for line in Path(f"/proc/{one}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total = (total or 0) + int(line.split()[1])
+        except OSError:
+            continue
+    return total
+
+
+def _cpu_seconds(pids):
+    """User + system CPU seconds so far of these processes together, or None."""
+    total = None
+    for one in pids:
+        try:
+            fields = _stat(one)
+        except (OSError, IndexError):
+            continue
+        total = (total or 0) + (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def _database_url():
@@ -100,7 +137,7 @@ def _make_subscribers(count):
     )
 
 
-def _start_worker(smtp_port, log):
+def _start_worker(smtp_port, log, concurrency=1):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings",
@@ -114,7 +151,8 @@ def _start_worker(smtp_port, log):
         "PYTHONWARNINGS": "ignore",
     }
     celery = Path(sys.executable).parent / "celery"
-    command = [str(celery), "-A", "portal", "worker", "--pool=solo", "-l", "INFO", "-n", f"bench-{os.getpid()}@%h"]
+    command = [str(celery), "-A", "portal", "worker", "-l", "INFO", "-n", f"bench-{os.getpid()}@%h"]
+    command += ["--pool=solo"] if concurrency == 1 else ["--pool=prefork", f"--concurrency={concurrency}"]
     command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
     return subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=log, start_new_session=True)
 
@@ -128,7 +166,7 @@ def _wait(condition, timeout, what):
     raise RuntimeError(f"Benchmark timed out waiting for {what}.")
 
 
-def measure(*, stdout, subscribers=SUBSCRIBERS):
+def measure(*, stdout, subscribers=SUBSCRIBERS, concurrency=1):
     from portal.celery import app as celery_app
 
     if celery_app.conf.task_always_eager:
@@ -157,10 +195,12 @@ def measure(*, stdout, subscribers=SUBSCRIBERS):
     try:
         if not wait_for_port(smtp_port):
             raise RuntimeError("The SMTP sink did not start.")
-        worker = _start_worker(smtp_port, log)
+        worker = _start_worker(smtp_port, log, concurrency)
         _wait(lambda: b" ready." in Path(log.name).read_bytes(), 60, "the worker to start")
-        rss_ready = _rss_kib(worker.pid)
+        workers = _tree(worker.pid) if concurrency > 1 else [worker.pid]  # with the pool's processes
+        rss_ready = _rss_kib(workers)
         rss_peak = rss_ready or 0
+        cpu_ready = {"worker": _cpu_seconds(workers), "sink": _cpu_seconds([sink.pid])}
 
         drafting.issue_schedule(issue=issue, at=timezone.now())
         started = time.monotonic()
@@ -170,14 +210,18 @@ def measure(*, stdout, subscribers=SUBSCRIBERS):
 
         def done():
             nonlocal rss_peak
-            rss_peak = max(rss_peak, _rss_kib(worker.pid) or 0)
+            rss_peak = max(rss_peak, _rss_kib(workers) or 0)
             if worker.poll() is not None:
                 raise RuntimeError(f"The worker exited; see {log.name}")
             return Issue.objects.filter(pk=issue.pk, state=Issue.State.SENT).exists()
 
         _wait(done, 900, "the issue to be sent")
         end_to_end = time.monotonic() - started
-        rss_end = _rss_kib(worker.pid)
+        rss_end = _rss_kib(workers)
+        cpu = {
+            who: round(_cpu_seconds(pids) - cpu_ready[who], 2) if cpu_ready[who] is not None else None
+            for who, pids in (("worker", workers), ("sink", [sink.pid]))
+        }
         sent = Delivery.objects.filter(issue=issue, status=Delivery.Status.SENT)
         first, last = (
             sent.order_by("sent_at").values_list("sent_at", flat=True).first(),
@@ -210,8 +254,13 @@ def measure(*, stdout, subscribers=SUBSCRIBERS):
         "worker_rss_kib_ready": rss_ready,
         "worker_rss_kib_end": rss_end,
         "worker_rss_kib_peak": rss_peak,
+        # CPU seconds while sending: what the run needs of the machine, whatever else runs on it.
+        "worker_cpu_seconds": cpu["worker"],
+        "sink_cpu_seconds": cpu["sink"],
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "database": connection.vendor,
         "batch_size": conf.batch_size(),
+        "worker_pool": "solo" if concurrency == 1 else f"prefork, {concurrency} processes",
     }
     stdout.write(
         f"  newsletter: {delivered} messages, {result['messages_per_second']}/s while sending "
@@ -234,11 +283,11 @@ def _ensure_database(url):
             conn.execute(f'CREATE DATABASE "{name}"')  # the name comes from settings, not from a user
 
 
-def run(*, stdout, subscribers=SUBSCRIBERS):
+def run(*, stdout, subscribers=SUBSCRIBERS, prepared=False):
+    """``prepared``: the bench database is migrated (``manage.py bench``): no ``migrate`` here."""
     url = settings.BENCH_DATABASE_URL
     if not url.startswith(("postgres://", "postgresql://")):
         return {"skipped": "BENCH_DATABASE_URL must point at PostgreSQL"}
-    _ensure_database(url)
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -248,8 +297,10 @@ def run(*, stdout, subscribers=SUBSCRIBERS):
         "REDIS_URL": settings.REDIS_URL or "redis://127.0.0.1:6379/0",
     }
     manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
-    stdout.write("  newsletter: migrating the bench database …")
-    subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], env=env, check=True, timeout=1800)
+    if not prepared:
+        _ensure_database(url)
+        stdout.write("  newsletter: migrating the bench database …")
+        subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], env=env, check=True, timeout=1800)
     completed = subprocess.run(
         [*manage, "newsletter_bench", "--subscribers", str(subscribers)],
         env=env,

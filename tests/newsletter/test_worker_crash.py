@@ -134,4 +134,25 @@ def test_the_benchmark_runs_end_to_end_on_a_small_list(real_broker):
     assert result["sink_repeated_recipients"] == 0
     assert result["messages_per_second"] > 0
     assert result["worker_rss_kib_end"] > 0
+    # What sending cost the worker and the sink in CPU (the rate alone depends on the machine's load).
+    assert result["worker_cpu_seconds"] > 0 and result["sink_cpu_seconds"] >= 0
     assert not Subscriber.objects.filter(email__endswith="@bench.invalid").exists()  # cleaned up
+
+
+def test_the_benchmark_counts_a_prefork_workers_pool_processes_in_its_memory_and_cpu():
+    import os
+    import subprocess
+    import sys
+
+    from newsletter import bench
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        pids = bench._tree(os.getpid())
+        assert pids[0] == os.getpid() and child.pid in pids
+        assert bench._rss_kib(pids) > bench._rss_kib([os.getpid()]) > 0
+        assert bench._cpu_seconds(pids) >= bench._cpu_seconds([os.getpid()]) > 0
+    finally:
+        child.kill()
+        child.wait()
+    assert bench._rss_kib([child.pid]) is None  # gone: nothing counted

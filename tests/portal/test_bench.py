@@ -2,7 +2,9 @@
 constraint), the pages' query counts as rows grow, the ratios and the results table."""
 
 import datetime as dt
+import io
 import json
+import subprocess
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -130,6 +132,14 @@ def test_the_data_set_at_a_thousandth_is_complete_constrained_and_generated_once
     call_command("generate_bench_data", "--scale", "0.001", "--force")
     assert _counts() == first  # the marker: not generated again
 
+    # The grants bench inside ``make bench`` measures the data set as it is: it does not wipe
+    # the bench rounds and make its own 50,000 applications (nor analyse again).
+    out = io.StringIO()
+    call_command("bench_grants", "--measure-only", "--requests", "1", stdout=out)
+    assert json.loads(out.getvalue().strip().splitlines()[-1])["generate_seconds"] is None
+    assert _counts() == first
+    _assert_constraints_hold()
+
     plan = pages.plan(sessions=2)
     names = [p["name"] for p in plan["pages"]]
     assert names[0] == pages.CONTACTS and "steering_dashboard" in names and "round_ledger" in names
@@ -226,3 +236,79 @@ def test_a_page_over_its_target_is_marked_missed():
     row = {"runs": {"1": {"median_ratio": 2.4}, "16": {"p95_ratio": 3.0}}}
     assert report.page_verdict("directory_word_two_filters", row) == (False, True)
     assert report.page_verdict("home", row) == (True, True)
+
+
+@pytest.mark.parametrize("app", ["associations", "grants", "facilities", "newsletter"])
+def test_inside_make_bench_the_app_benches_neither_migrate_nor_generate(app, monkeypatch):
+    """``manage.py bench`` has migrated the database and made the data set (at any scale): the
+    apps' benches only measure. Standalone they still migrate and generate what they need."""
+    from importlib import import_module
+
+    module = import_module(f"{app}.bench")
+    commands = []
+    answer = {
+        "associations": {"search_and_two_filters": {"median_ms": 1}},
+        "grants": {"call_page": {"median_ms": 1, "queries": 2}},
+        "facilities": {
+            "week_view": {"median_ms": 1},
+            "free_at_a_time": {"median_ms": 1},
+            "contention": {"attempts_per_second": 300, "overlapping_active_occupancies": 0},
+        },
+        "newsletter": {"messages_per_second": 160},
+    }[app]
+
+    def manage(url, *args):
+        commands.append(args[0])
+        return json.dumps(answer) + "\n"
+
+    def run(argv, **kwargs):
+        commands.append(argv[2])
+        return subprocess.CompletedProcess(argv, 0, stdout=json.dumps(answer) + "\n")
+
+    def create_database(url):
+        commands.append("create database")
+
+    if app == "newsletter":
+        monkeypatch.setattr(module.subprocess, "run", run)
+        monkeypatch.setattr(module, "_ensure_database", create_database)
+    else:
+        monkeypatch.setattr(module, "_manage", manage)
+        monkeypatch.setattr(module, "_ensure_database", create_database)
+    if app == "associations":
+        monkeypatch.setattr(module, "_count", lambda url: 0)
+
+    module.run(stdout=io.StringIO(), prepared=True)
+    assert commands == [
+        {
+            "associations": "bench_directory",
+            "grants": "bench_grants",
+            "facilities": "bench_facilities",
+            "newsletter": "newsletter_bench",
+        }[app]
+    ]
+
+    commands.clear()
+    module.run(stdout=io.StringIO())
+    assert commands[:2] == ["create database", "migrate"]
+
+
+def test_make_bench_times_each_step_and_tells_the_app_benches_the_data_set_is_there(monkeypatch, settings, tmp_path):
+    from associations import bench as associations_bench
+    from portal.management.commands import bench
+
+    settings.VAR_DIR = tmp_path
+    settings.BENCH_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/yp_bench_unit"
+    calls = []
+    monkeypatch.setattr(bench, "ensure_dataset", lambda url, *, scale, stdout: {"generated": False, "seconds": None})
+    monkeypatch.setattr(bench, "_server_version", lambda url: "15.0")
+    monkeypatch.setattr(
+        associations_bench, "run", lambda *, stdout, prepared=False: calls.append(prepared) or {"prepared": prepared}
+    )
+    out = io.StringIO()
+    call_command("bench", "--only", "associations", "--no-docs", stdout=out)
+
+    assert calls == [True]
+    results = json.loads((tmp_path / "bench" / "results.json").read_text())
+    assert set(results["steps"]) == {"dataset", "associations"}
+    assert all(seconds >= 0 for seconds in results["steps"].values())
+    assert "(associations: " in out.getvalue()

@@ -141,8 +141,11 @@ class Command(BaseCommand):
         parser.add_argument("--count", type=int, default=100_000)
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--force", action="store_true", help="Allow a database whose name lacks 'bench'.")
+        parser.add_argument(
+            "--no-vacuum", action="store_true", help="Leave VACUUM ANALYZE to the caller (the bench data set)."
+        )
 
-    def handle(self, *args, count, seed, force, **options):
+    def handle(self, *args, count, seed, force, no_vacuum=False, **options):
         name = str(connection.settings_dict["NAME"])
         if "bench" not in name and not force:
             raise CommandError(f"Refusing to empty the registry in {name!r}: use a *bench* database or --force.")
@@ -156,11 +159,15 @@ class Command(BaseCommand):
         # Fresh statistics for the planner and a visibility map for index-only counts.
         with connection.cursor() as cursor:
             for table in (
-                "associations_association",
-                "associations_association_service_areas",
-                "associations_association_age_groups",
-                "associations_association_languages",
-                "associations_association_fields_of_activity",
+                ()
+                if no_vacuum
+                else (
+                    "associations_association",
+                    "associations_association_service_areas",
+                    "associations_association_age_groups",
+                    "associations_association_languages",
+                    "associations_association_fields_of_activity",
+                )
             ):
                 cursor.execute(f"VACUUM ANALYZE {table}")
         self.stdout.write(f"Generated {count} associations in {time.perf_counter() - started:.1f} s.")

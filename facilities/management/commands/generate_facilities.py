@@ -27,9 +27,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--spaces", type=int, default=2000)
+        parser.add_argument(
+            "--no-analyze", action="store_true", help="Leave ANALYZE to the caller (the bench data set)."
+        )
 
     @transaction.atomic
-    def handle(self, *args, spaces, **options):
+    def handle(self, *args, spaces, no_analyze=False, **options):
         facilities_wanted = spaces // 5
         if Facility.objects.filter(slug__startswith=PREFIX).count() >= facilities_wanted:
             self.stdout.write("already generated")
@@ -119,8 +122,9 @@ class Command(BaseCommand):
                     ],
                 )
                 bookings = []
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would give a live database
+        if not no_analyze:
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would give a live database
         self.stdout.write(
             f"{Space.objects.filter(facility__slug__startswith=PREFIX).count()} spaces, "
             f"{Booking.objects.filter(purpose='Bench').count()} bookings"

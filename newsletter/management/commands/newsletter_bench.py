@@ -12,7 +12,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--subscribers", type=int, default=bench.SUBSCRIBERS)
+        parser.add_argument("--concurrency", type=int, default=1, help="1: solo pool; more: prefork processes.")
 
-    def handle(self, *args, subscribers, **options):
-        result = bench.measure(stdout=self.stdout, subscribers=subscribers)
+    def handle(self, *args, subscribers, concurrency, **options):
+        result = bench.measure(stdout=self.stdout, subscribers=subscribers, concurrency=concurrency)
         self.stdout.write(json.dumps(result))

@@ -8,13 +8,16 @@ working one), each step in a ``manage.py`` subprocess pointed at it:
    dropped and created anew, then migrated.
 2. ``pages``: gunicorn with production settings under locust at 1 and 16 clients
    (``portal.bench.load``); each page's figures also as ratios to the contacts page.
-3. The apps' own benchmarks (``<app>/bench.py``, ``run(*, stdout) -> dict``): the directory,
-   the grant pages and the facilities' pages through the test client, booking contention, and
-   the newsletter to 10,000 subscribers through a Celery worker into a loopback SMTP sink.
+3. The apps' own benchmarks (``<app>/bench.py``, ``run(*, stdout, prepared) -> dict``): the
+   directory, the grant pages and the facilities' pages through the test client, booking
+   contention, and the newsletter to 10,000 subscribers through a Celery worker into a loopback
+   SMTP sink. ``prepared=True``: the database was migrated and the data set made in step 1, so
+   they neither migrate nor generate their own rows again.
 4. ``jobs``: the yearly report PDF and grant decisions under contention (``bench_jobs``).
 
 Writes var/bench/results.json (the previous one kept as previous.json) and the tables in
-docs/benchmarks.md. ``--only`` runs some of the steps (the data set is always ensured).
+docs/benchmarks.md, with the seconds each step took (``steps``). ``--only`` runs some of the
+steps (the data set is always ensured).
 """
 
 import json
@@ -113,12 +116,20 @@ def ensure_dataset(url, *, scale, stdout):
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
     stdout.write(f"  migrating {name} …")
+    migrating = time.perf_counter()
     manage(bench_env(url), "migrate", "--no-input", "-v", "0")
-    stdout.write(f"  generating the data set (scale {scale:g}) …")
+    migrate_seconds = round(time.perf_counter() - migrating, 1)
+    stdout.write(f"  migrated in {migrate_seconds} s; generating the data set (scale {scale:g}) …")
     manage(bench_env(url), "generate_bench_data", "--scale", str(scale), stream=stdout)
     seconds = round(time.perf_counter() - started, 1)
     stdout.write(f"  data set ready in {seconds} s")
-    return {"version": dataset.VERSION, "scale": scale, "seconds": seconds, "generated": True}
+    return {
+        "version": dataset.VERSION,
+        "scale": scale,
+        "seconds": seconds,
+        "migrate_seconds": migrate_seconds,
+        "generated": True,
+    }
 
 
 class Command(BaseCommand):
@@ -142,15 +153,25 @@ class Command(BaseCommand):
             "machine": report.machine_facts(),
             "apps": {},
         }
+        steps = results["steps"] = {}
+
+        def done(step, since):
+            steps[step] = round(time.perf_counter() - since, 1)
+            say(f"  ({step}: {steps[step]} s)")
+
         say("Data set …")
+        since = time.perf_counter()
         results["dataset"] = ensure_dataset(url, scale=scale, stdout=self.stdout)
+        done("dataset", since)
         results["machine"]["postgresql"] = _server_version(url)
         env = bench_env(url)
         if not only or "pages" in only:
             say("Pages under load …")
+            since = time.perf_counter()
             results["pages"] = load.run(
                 database_url=url, manage=lambda e, *a: manage(e, *a), stdout=self.stdout, seconds=seconds
             )
+            done("pages", since)
         for app in APP_BENCHES:
             if only and app not in only:
                 continue
@@ -161,9 +182,12 @@ class Command(BaseCommand):
                     raise
                 continue
             say(f"Benchmark: {app} …")
-            results["apps"][app] = module.run(stdout=self.stdout)
+            since = time.perf_counter()
+            results["apps"][app] = module.run(stdout=self.stdout, prepared=True)
+            done(app, since)
         if not only or "jobs" in only:
             say("Jobs: the yearly report PDF and grant decisions under contention …")
+            since = time.perf_counter()
             jobs_env = {**env, "CELERY_TASK_ALWAYS_EAGER": "false"}
             results["jobs"] = json.loads(manage(jobs_env, "bench_jobs").strip().splitlines()[-1])
             pdf, decisions = results["jobs"]["report_pdf"], results["jobs"]["decision_contention"]
@@ -171,6 +195,7 @@ class Command(BaseCommand):
                 f"  report PDF {pdf['seconds']} s; decisions {decisions['attempts_per_second']} attempts/s, "
                 f"{decisions['overcommits']} overcommits"
             )
+            done("jobs", since)
         results["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
         results["seconds"] = round(time.perf_counter() - started, 1)
         previous = report.save(results, settings.VAR_DIR)
