@@ -40,7 +40,6 @@ from grants.models import (
 )
 from portal.models import Department
 
-
 # Rows per page of a round's evaluation summary: a round can have thousands of applications.
 SUMMARY_PAGE_SIZE = 50
 
