@@ -41,6 +41,7 @@ from grants.models import (
 )
 from portal.links import absolute_url, absolute_url_of
 from portal.models import AgeGroup, FocusArea, ServiceArea
+from portal.money import money  # the one site-wide format, "1 500,00 €" (admin and letters use it from here)
 from portal.outbox import notify, site_language
 
 S = Application.State
@@ -118,12 +119,6 @@ NO_COMMENT_PERIOD = _("This call has no public comment period.")
 def _last_transition_id(application):
     """The id of the application's newest transition: a deterministic outbox key for a repeatable event."""
     return Transition.objects.filter(application=application).order_by("-pk").values_list("pk", flat=True).first()
-
-
-def money(value, currency=None):
-    """``1 500,00 EUR`` in the active locale."""
-    currency = currency or settings.CITY_PROFILE["currency"]
-    return f"{formats.number_format(value, 2, use_l10n=True, force_grouping=True)} {currency}"
 
 
 def local_time(moment):
