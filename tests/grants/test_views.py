@@ -389,3 +389,34 @@ def test_a_tampered_form_with_unknown_ids_saves_without_a_server_error(client_fo
     )
     assert response.status_code == 302
     assert Application.objects.get().age_groups.count() == 0
+
+
+def test_the_year_filter_offers_only_years_with_published_grants(department, staff):
+    from grants import selectors
+
+    staff.is_superuser = True
+    staff.save()
+    this_year = make_decisions(1, department=department, staff=staff).year
+    rejected = GrantRoundFactory(department=department, year=this_year - 1)
+    services.decision_make(
+        application=ApplicationFactory(round=rejected, state=Application.State.IN_REVIEW),
+        user=staff,
+        amount="0",
+        grounds="Ei",
+    )
+    hidden = GrantRoundFactory(department=department, year=this_year - 2, is_published=False)
+    services.decision_make(
+        application=ApplicationFactory(round=hidden, state=Application.State.IN_REVIEW),
+        user=staff,
+        amount="100",
+        grounds="Hyvä",
+    )
+    GrantRoundFactory(department=department, year=this_year - 3)  # no decisions at all
+    older = GrantRoundFactory(department=department, year=this_year - 4)
+    services.decision_make(
+        application=ApplicationFactory(round=older, state=Application.State.IN_REVIEW),
+        user=staff,
+        amount="100",
+        grounds="Hyvä",
+    )
+    assert selectors.decision_years() == [this_year, this_year - 4]
