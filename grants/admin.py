@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -38,6 +39,9 @@ from grants.models import (
     Transition,
 )
 from portal.models import Department
+
+# Rows per page of a round's evaluation summary: a round can have thousands of applications.
+SUMMARY_PAGE_SIZE = 50
 
 
 def staff_departments(user):
@@ -80,6 +84,23 @@ class ClawbackForm(forms.Form):
     amount = forms.CharField(label=_("Amount to return"))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
     due_on = forms.DateField(label=_("Due"))
+
+
+def _report_context(site, request):
+    """``AdminSite.each_context`` without the list of every app and model for the navigation
+    sidebar (about half of a report page's time): a wide report needs the width, and the
+    breadcrumbs lead back."""
+    script_name = request.META["SCRIPT_NAME"]
+    return {
+        "site_title": site.site_title,
+        "site_header": site.site_header,
+        "site_url": script_name if site.site_url == "/" and script_name else site.site_url,
+        "has_permission": site.has_permission(request),
+        "available_apps": [],
+        "is_popup": False,
+        "is_nav_sidebar_enabled": False,
+        "log_entries": site.get_log_entries(request),
+    }
 
 
 def _errors(exc):
@@ -255,19 +276,32 @@ class GrantRoundAdmin(DepartmentScoped, SimpleHistoryAdmin):
         return extra + super().get_urls()
 
     def summary_view(self, request, pk):
-        """The panel's summary: weighted totals per application, the reviewers' spread, the ranking."""
+        """The panel's summary: weighted totals per application, the reviewers' spread, the ranking
+        and the conflict declarations, a page at a time; the round's totals come from SQL over
+        the whole round (``get_object`` reads the ledger sums with the round)."""
         round_ = self.get_object(request, str(pk))
         if round_ is None or not self.has_view_permission(request, round_):
             raise Http404
+        criteria = list(round_.criteria.all())
+        order = request.GET.get("sort", "rank")
+        summary = selectors.panel_summary(round_, order=order, criteria=criteria)
+        page = Paginator(summary, SUMMARY_PAGE_SIZE).get_page(request.GET.get("page"))
+        sorts = [
+            (key, label, summary.order == key)
+            for key, label in (("rank", _("Rank")), ("spread", _("Spread")), ("requested", _("Requested")))
+        ]
         return TemplateResponse(
             request,
             "grants/admin/round_summary.html",
             {
-                **self.admin_site.each_context(request),
+                **_report_context(self.admin_site, request),
                 "title": _("Evaluation summary: %(round)s") % {"round": round_.title},
                 "round": round_,
-                "rows": sorted(selectors.panel_summary(round_), key=lambda r: (r.rank is None, r.rank or 0)),
-                "criteria": list(round_.criteria.all()),
+                "page": page,
+                "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+                "order": summary.order,
+                "sorts": sorts,
+                "criteria": criteria,
                 "ledger": selectors.ledger_of(round_),  # get_object read it through rounds_with_ledger
                 "opts": self.model._meta,
             },

@@ -3,19 +3,21 @@
 Each returns in a fixed number of queries, however many rows there are.
 """
 
-from collections import defaultdict
+import hashlib
+import math
 from dataclasses import dataclass
 from decimal import Decimal
-from statistics import mean
+from typing import NamedTuple
 
 from django.conf import settings
-from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from grants import workflow
-from grants.models import ZERO, Application, Clawback, Decision, GrantRound, Payment, Review
+from grants.models import ZERO, Application, Clawback, Criterion, Decision, GrantRound, Payment, Review, Score
 
 S = Application.State
 _MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -81,6 +83,8 @@ class ReviewSummary:
     average: Decimal | None
     spread: Decimal | None  # highest − lowest total: where reviewers disagree
     rank: int | None
+    recused: int = 0  # reviewers who declared a conflict of interest (and so gave no scores)
+    pending: int = 0  # reviewers who have not yet declared or submitted
 
     @property
     def state_label(self):
@@ -88,53 +92,200 @@ class ReviewSummary:
         return S(self.application.state).label
 
 
-def panel_summary(round_) -> list[ReviewSummary]:
-    """Weighted totals per application (each review scaled to 0–100 by the criteria's weights and
-    highest scores), the spread between reviewers and the ranking by the average.
+# The orders the summary offers, as sort keys of the cached rows (``id`` last, so pages are stable).
+def _by_rank(row):
+    return (row.average is None, -(row.average or 0), row.id)
 
-    Three queries however large the round: the criteria, the applications, and each submitted
-    review as one row with its scores aggregated into arrays (no object per review or score); the
-    weighting itself stays in ``Decimal`` so the totals are the same to the last digit as before."""
-    criteria = {c.pk: c for c in round_.criteria.all()}
-    weight_sum = sum((c.weight for c in criteria.values()), Decimal(0)) or Decimal(1)
-    applications = (
-        Application.objects.filter(round=round_, state__in=workflow.APPLIED_STATES)
-        .select_related("association")
-        .order_by("pk")
-    )
-    by_score_order = ("scores__criterion__order", "scores__criterion_id", "scores__pk")
-    reviews = (
-        Review.objects.filter(
-            application__round=round_, application__state__in=workflow.APPLIED_STATES, submitted_at__isnull=False
+
+SUMMARY_ORDERS = {
+    "rank": _by_rank,
+    "spread": lambda row: (row.spread is None, -(row.spread or 0), *_by_rank(row)),
+    "requested": lambda row: (-row.amount_requested, row.id),
+    "pk": lambda row: row.id,
+}
+# A computed summary is kept this long at most (it is keyed by the data version, so never stale).
+SUMMARY_CACHE_SECONDS = 60 * 60
+
+
+# What a row of the summary shows of its application (not the answers and budget it carries).
+_SUMMARY_APPLICATION_FIELDS = ("id", "title", "state", "amount_requested", "round_id", "association__name")
+
+
+class _Ranked(NamedTuple):
+    """One application's figures (cached as a plain tuple): tenths as integers."""
+
+    id: int
+    amount_requested: Decimal
+    totals: tuple
+    average: int | None
+    spread: int | None
+    recused: int
+    pending: int
+    rank: int | None
+
+
+# n / d rounded half to even, for integers n >= 0 and d > 0 (columns of a materialized row, so that
+# each is computed once): the rounding of ``Decimal.quantize`` and of ``round(Decimal, 1)``.
+_HALF_EVEN = (
+    "({n} / {d} + CASE WHEN 2 * mod({n}, {d}) > {d} OR (2 * mod({n}, {d}) = {d} AND mod({n} / {d}, 2) = 1)"
+    " THEN 1 ELSE 0 END)"
+)
+
+_SUMMARY_SQL = """
+WITH applied AS MATERIALIZED (
+    SELECT a.id, a.amount_requested FROM {application} a WHERE a.round_id = %(round)s AND a.state = ANY(%(states)s)
+), per_review AS MATERIALIZED (
+    -- The round's reviews through the index on their application (a merge join would read every review).
+    SELECT r.id, r.application_id, r.reviewer_id, r.conflict, r.submitted_at IS NOT NULL AS submitted,
+           1000 * COALESCE((
+               SELECT SUM((c.weight * 100)::bigint * s.score * (%(lcm)s / c.max_score))
+               FROM {score} s JOIN {criterion} c ON c.id = s.criterion_id AND c.round_id = %(round)s
+               WHERE s.review_id = r.id
+           ), 0)::bigint AS n
+    FROM {review} r WHERE r.application_id = ANY(ARRAY(SELECT id FROM applied))
+), review_totals AS MATERIALIZED (
+    SELECT application_id, reviewer_id, id, conflict, submitted,
+           CASE WHEN submitted THEN {review_tenths} END AS tenths
+    FROM per_review
+), per_application AS MATERIALIZED (
+    SELECT application_id,
+           COUNT(tenths) AS reviews, SUM(tenths)::bigint AS sum_tenths, MAX(tenths) - MIN(tenths) AS spread_tenths,
+           COALESCE(ARRAY_AGG(tenths ORDER BY reviewer_id, id) FILTER (WHERE submitted), '{{}}') AS totals,
+           COUNT(*) FILTER (WHERE conflict = 'declared') AS recused,
+           COUNT(*) FILTER (WHERE NOT submitted AND conflict <> 'declared') AS pending
+    FROM review_totals GROUP BY application_id
+), ranked AS MATERIALIZED (
+    SELECT applied.id, applied.amount_requested, p.totals, p.spread_tenths, p.recused, p.pending,
+           CASE WHEN p.reviews > 0 THEN {average_tenths} END AS average_tenths
+    FROM applied LEFT JOIN per_application p ON p.application_id = applied.id
+)
+SELECT id, amount_requested, totals, average_tenths, spread_tenths, recused, pending,
+       CASE WHEN average_tenths IS NOT NULL
+            THEN ROW_NUMBER() OVER (ORDER BY average_tenths DESC NULLS LAST, id) END AS rank
+FROM ranked ORDER BY average_tenths IS NULL, average_tenths DESC, id
+"""
+
+# What the summary depends on, besides the criteria: every write of an application or a review
+# (scores are replaced only with their review's save, by ``review_submit``) moves ``updated_at``
+# or the counts, and a new row has a higher id.
+_VERSION_SQL = """
+WITH applied AS MATERIALIZED (
+    SELECT id, updated_at FROM {application} WHERE round_id = %(round)s AND state = ANY(%(states)s)
+)
+SELECT (SELECT COUNT(*) FROM applied), (SELECT MAX(updated_at) FROM applied), (SELECT MAX(id) FROM applied),
+       r.n, r.changed, r.last
+FROM (
+    SELECT COUNT(*) AS n, MAX(updated_at) AS changed, MAX(id) AS last
+    FROM {review} WHERE application_id = ANY(ARRAY(SELECT id FROM applied))
+) r
+"""
+
+
+def _tenths(value):
+    return None if value is None else Decimal(value).scaleb(-1)
+
+
+class PanelSummary:
+    """The panel's summary of a round as a lazy sequence for Django's ``Paginator``: ``count()``
+    is one query, a slice is one query for its rows (totals, average, spread, rank and the conflict
+    declarations, computed in SQL over the whole round) and one for their applications.
+
+    Each review's total is its scores weighted by the criteria (scaled to 0–100) and rounded to
+    0.1 half to even, and the average of those totals likewise, exactly as ``Decimal`` did it when
+    the totals were summed in Python: the arithmetic is exact in integers (scores × weight × the
+    criteria's common multiple of highest scores ÷ that highest score), so the ranking over a
+    whole round needs no rows in Python."""
+
+    def __init__(self, round_, *, order="rank", criteria=None):
+        self.round = round_
+        self.order = order if order in SUMMARY_ORDERS else "rank"
+        self.criteria = list(round_.criteria.all()) if criteria is None else list(criteria)
+        self._ranked = None
+
+    def count(self):
+        return len(self._load())
+
+    def __iter__(self):
+        return iter(self._summaries(self._load()))
+
+    def __getitem__(self, index):
+        rows = self._load()[index]
+        return self._summaries(rows) if isinstance(index, slice) else self._summaries([rows])[0]
+
+    def _summaries(self, rows):
+        applications = (
+            Application.objects.select_related("association")
+            .only(*_SUMMARY_APPLICATION_FIELDS)
+            .in_bulk([row.id for row in rows])
         )
-        .order_by("application", "reviewer", "pk")
-        .values_list("application_id")
-        .annotate(
-            criterion_ids=ArrayAgg("scores__criterion_id", order_by=by_score_order, default=[]),
-            scores=ArrayAgg("scores__score", order_by=by_score_order, default=[]),
+        return [
+            ReviewSummary(
+                application=applications[row.id],
+                totals=[_tenths(t) for t in row.totals],
+                average=_tenths(row.average),
+                spread=_tenths(row.spread),
+                rank=row.rank,
+                recused=row.recused,
+                pending=row.pending,
+            )
+            for row in rows
+        ]
+
+    def _load(self):
+        """The whole round's figures, from the cache when the data version is the same (one query)
+        or computed (one more)."""
+        if self._ranked is None:
+            params = {"round": self.round.pk, "states": list(workflow.APPLIED_STATES)}
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    _VERSION_SQL.format(application=Application._meta.db_table, review=Review._meta.db_table), params
+                )
+                version = cursor.fetchone()
+            criteria = [(c.pk, c.weight, c.max_score) for c in self.criteria]
+            database = connection.settings_dict["NAME"]
+            digest = hashlib.sha256(repr((database, version, criteria)).encode()).hexdigest()[:32]
+            key = f"grants:panel-summary:{self.round.pk}:{digest}"
+            cached = cache.get(key)
+            if cached is None:
+                cached = self._compute()
+                cache.set(key, cached, SUMMARY_CACHE_SECONDS)
+            ranked = list(map(_Ranked._make, cached))
+            self._ranked = ranked if self.order == "rank" else sorted(ranked, key=SUMMARY_ORDERS[self.order])
+        return self._ranked
+
+    def _compute(self):
+        weight_sum = sum((c.weight for c in self.criteria), Decimal(0)) or Decimal(1)
+        lcm = math.lcm(*(c.max_score for c in self.criteria)) if self.criteria else 1
+        # A review's total in tenths = Σ weight × score / highest × 100 / Σ weight × 10 = n / divisor with
+        # n = 1000 × Σ (100 × weight) × score × (lcm / highest) and divisor = lcm × 100 × Σ weight: integers.
+        sql = _SUMMARY_SQL.format(
+            application=Application._meta.db_table,
+            review=Review._meta.db_table,
+            score=Score._meta.db_table,
+            criterion=Criterion._meta.db_table,
+            review_tenths=_HALF_EVEN.format(n="n", d="%(divisor)s::bigint"),
+            average_tenths=_HALF_EVEN.format(n="p.sum_tenths", d="p.reviews"),
         )
-        .values_list("application_id", "criterion_ids", "scores")
-    )
-    totals_of = defaultdict(list)
-    for application_id, criterion_ids, scores in reviews:
-        total = sum(
-            (
-                criteria[c].weight * Decimal(score) / criteria[c].max_score
-                for c, score in zip(criterion_ids, scores, strict=True)
-                if c in criteria
-            ),
-            Decimal(0),
-        )
-        totals_of[application_id].append((total * 100 / weight_sum).quantize(Decimal("0.1")))
-    rows = []
-    for application in applications:
-        totals = totals_of.get(application.pk, [])
-        average = Decimal(str(round(mean(totals), 1))) if totals else None
-        spread = (max(totals) - min(totals)) if totals else None
-        rows.append([application, totals, average, spread])
-    ranked = sorted((r for r in rows if r[2] is not None), key=lambda r: -r[2])
-    ranks = {id(r): n for n, r in enumerate(ranked, start=1)}
-    return [ReviewSummary(a, t, avg, sp, ranks.get(id(r))) for r in rows for a, t, avg, sp in [r]]
+        params = {
+            "round": self.round.pk,
+            "states": list(workflow.APPLIED_STATES),
+            "lcm": lcm,
+            "divisor": int(lcm * weight_sum * 100),
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [
+                (pk, amount, tuple(totals or ()), average, spread, recused or 0, pending or 0, rank)
+                for pk, amount, totals, average, spread, recused, pending, rank in cursor.fetchall()
+            ]
+
+
+def panel_summary(round_, *, order="rank", criteria=None) -> PanelSummary:
+    """Weighted totals per application (each review scaled to 0–100 by the criteria's weights and
+    highest scores), the spread between reviewers and the ranking by the average — as a lazy,
+    sliceable sequence (see ``PanelSummary``): a page of it costs two queries however large the
+    round (the data version and the page's applications) and a third when the data changed."""
+    return PanelSummary(round_, order=order, criteria=criteria)
 
 
 def reviews_of(user):
@@ -188,11 +339,19 @@ def public_decisions(*, year=None, round_slug=None):
 
 
 def decision_years():
-    """The years of published rounds with at least one published grant (a few rows, not 50,000)."""
-    published = Decision.objects.filter(application__round=OuterRef("pk"), is_public=True, amount__gt=0)
+    """The years of published rounds with at least one published grant (a few rows, not 50,000).
+
+    A scalar subquery with LIMIT 1 per round, not EXISTS: PostgreSQL turns EXISTS into a semi-join
+    that may hash every decision (30–40 ms at full scale); this stops at each round's first grant."""
+    first_grant = (
+        Application.objects.filter(round=OuterRef("pk"), decision__is_public=True, decision__amount__gt=0)
+        .order_by()
+        .values("pk")
+    )  # the round's applications through their index, each probing its one decision
     return list(
         GrantRound.objects.published()
-        .filter(Exists(published))
+        .annotate(first_grant=Subquery(first_grant[:1]))
+        .filter(first_grant__isnull=False)
         .values_list("year", flat=True)
         .distinct()
         .order_by("-year")

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Sum
+from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +41,7 @@ from grants.models import (
 )
 from portal.links import absolute_url, absolute_url_of
 from portal.models import AgeGroup, FocusArea, ServiceArea
+from portal.money import money  # the one site-wide format, "1 500,00 €" (admin and letters use it from here)
 from portal.outbox import notify, site_language
 
 S = Application.State
@@ -118,12 +119,6 @@ NO_COMMENT_PERIOD = _("This call has no public comment period.")
 def _last_transition_id(application):
     """The id of the application's newest transition: a deterministic outbox key for a repeatable event."""
     return Transition.objects.filter(application=application).order_by("-pk").values_list("pk", flat=True).first()
-
-
-def money(value, currency=None):
-    """``1 500,00 EUR`` in the active locale."""
-    currency = currency or settings.CITY_PROFILE["currency"]
-    return f"{formats.number_format(value, 2, use_l10n=True, force_grouping=True)} {currency}"
 
 
 def local_time(moment):
@@ -719,42 +714,54 @@ def _check_caps(*, round_, application, amount):
 def decision_make(*, application, user, amount, grounds, now=None, report_due_on=None) -> Decision:
     """Decide an application: the amount (0 rejects it) and the grounds.
 
-    In one transaction: lock the round row (every decision of the round waits here, so the
-    checks below see every earlier decision), lock the applicant association (its yearly cap
-    spans rounds), check the appropriation and the cap rules, add the amount to ``committed``
-    and log the state change. The CHECK (committed <= appropriation) refuses an overcommit
-    should any of this be skipped; that refusal is turned into the same clear message.
+    In one transaction: lock the application (one decision per application) and the applicant
+    association (its yearly cap spans rounds), check the state and the cap rules, record the
+    decision and its state changes, and last add the amount to the round's ``committed`` with one
+    guarded UPDATE (``committed + amount <= appropriation``). That UPDATE takes the round's row
+    lock: decisions of one round wait for each other only from it to the commit, and each sees
+    every earlier decision's total, so none can overcommit; when the amount no longer fits, the
+    whole decision is rolled back with the clear message. The CHECK (committed <= appropriation)
+    refuses an overcommit should any of this be skipped.
     """
     grounds = (grounds or "").strip()
     if not grounds:
         raise ValidationError({"grounds": [GROUNDS_REQUIRED]})
     now = now or timezone.now()
+    # Not locked: the decision changes the round only through the guarded UPDATE at the end.
+    round_ = GrantRound.objects.select_related("department").get(pk=application.round_id)
     try:
         with transaction.atomic():
-            round_ = GrantRound.objects.select_for_update().select_related("department").get(pk=application.round_id)
             # The application is locked here for the whole decision, and read with whether it has one.
             decided = Exists(Decision.objects.filter(application=OuterRef("pk")))
-            application = _lock(application, already_decided=decided)
+            application = (
+                Application.objects.select_for_update(of=("self",))
+                .select_related("association")  # the round is round_; nothing else of it is needed here
+                .annotate(already_decided=decided)
+                .get(pk=application.pk)
+            )
+            application.round = round_
             _require_staff(user, round_, application)
-            Association.objects.select_for_update().filter(pk=application.association_id).first()
+            list(Association.objects.select_for_update().filter(pk=application.association_id).values_list("pk"))
             amount = parse_amount(amount, field="amount", round_=round_, required=True)
             if application.already_decided:
                 raise ValidationError(ALREADY_DECIDED, code="decided")
-            if application.state == S.SUBMITTED:
-                workflow.application_transition(
-                    application=application, to_state=S.IN_REVIEW, user=user, as_role=workflow.STAFF, locked=True
-                )
-            elif application.state != S.IN_REVIEW:
+            if application.state not in (S.SUBMITTED, S.IN_REVIEW):
                 raise ValidationError(NOT_READY_FOR_DECISION, code="not_ready")
             _check_comment_period(application, round_, now)
             if amount > application.amount_requested:
                 raise ValidationError(
                     OVER_REQUESTED, code="over_requested", params={"requested": money(application.amount_requested)}
                 )
+            # What the round had left a moment ago: a refusal now, before any write (the guarded
+            # UPDATE below decides for a grant that seems to fit).
             if amount > round_.appropriation - round_.committed:
                 raise _over_appropriation(round_)
             if amount:
                 _check_caps(round_=round_, application=application, amount=amount)
+            if application.state == S.SUBMITTED:
+                workflow.application_transition(
+                    application=application, to_state=S.IN_REVIEW, user=user, as_role=workflow.STAFF, locked=True
+                )
             decision = Decision(
                 application=application,
                 amount=amount,
@@ -766,8 +773,6 @@ def decision_make(*, application, user, amount, grounds, now=None, report_due_on
             )
             decision._history_user = user
             decision.save()
-            if amount:
-                GrantRound.objects.filter(pk=round_.pk).update(committed=F("committed") + amount)
             workflow.application_transition(
                 application=application,
                 to_state=_outcome(amount, application.amount_requested),
@@ -776,14 +781,15 @@ def decision_make(*, application, user, amount, grounds, now=None, report_due_on
                 as_role=workflow.STAFF,
                 locked=True,
             )
-            application.round = round_
-            transaction.on_commit(lambda pk=decision.pk: _queue_letter(pk))
             _notify_applicant(
                 application,
                 event="decided",
                 template="grant-decision",
                 context={"decision": decision, "amount": money(amount, round_.currency)},
             )
+            if amount and not _commit_to_round(round_, amount):
+                raise _over_appropriation(GrantRound.objects.get(pk=round_.pk))
+            transaction.on_commit(lambda pk=decision.pk: _queue_letter(pk))
             return decision
     except IntegrityError as exc:
         if "committed_within_appropriation" in str(exc):
@@ -791,6 +797,14 @@ def decision_make(*, application, user, amount, grounds, now=None, report_due_on
         if "grantsdecision" in str(exc).replace("_", "") or "application_id" in str(exc):
             raise ValidationError(ALREADY_DECIDED, code="decided")
         raise
+
+
+def _commit_to_round(round_, amount) -> bool:
+    """Add ``amount`` to the round's committed total if it fits the appropriation: one UPDATE,
+    which locks the round's row until the caller's transaction ends, so the next decision of
+    the round reads this total. False when it does not fit (nothing changed)."""
+    fits = Q(pk=round_.pk, committed__lte=F("appropriation") - amount)
+    return GrantRound.objects.filter(fits).update(committed=F("committed") + amount) == 1
 
 
 def _queue_letter(decision_pk):

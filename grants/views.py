@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,6 +28,7 @@ from grants.models import Application, GrantRound
 from grants.opendata import CSV_COLUMNS, grant_record, grant_row
 
 DECISIONS_PAGE_SIZE = 50
+ALL_YEARS = "all"  # the decision list's year filter: every year rather than the latest
 
 
 class _Echo:
@@ -144,16 +144,41 @@ def _decision_filters(request):
 
 @require_GET
 def decision_list(request):
+    """The published grants of one year (the latest by default; every year on request), newest
+    first, a page at a time. No total count: counting five years' decisions over the
+    decision–application–round join was most of the page; a page asks one row more than it
+    shows to know whether there is a next one."""
+    years = selectors.decision_years()
     year = _decision_filters(request)
-    decisions = selectors.public_decisions(year=year)
-    page = Paginator(decisions, DECISIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    every_year = request.GET.get("year") == ALL_YEARS
+    if year is None and not every_year and years:
+        year = years[0]
+    page = request.GET.get("page", "")
+    number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    start = (number - 1) * DECISIONS_PAGE_SIZE
+    decisions = list(selectors.public_decisions(year=year)[start : start + DECISIONS_PAGE_SIZE + 1])
+    has_next = len(decisions) > DECISIONS_PAGE_SIZE
+    decisions = decisions[:DECISIONS_PAGE_SIZE]
+    round_urls = {}  # a few rounds on a page: one URL each, not one per row
+    for decision in decisions:
+        grant_round = decision.application.round
+        if grant_round.pk not in round_urls:
+            round_urls[grant_round.pk] = grant_round.get_absolute_url()
+        decision.round_url = round_urls[grant_round.pk]
     return render(
         request,
         "grants/decision_list.html",
         {
-            "page": page,
+            "decisions": decisions,
+            "number": number,
+            "has_previous": number > 1,
+            "has_next": has_next,
+            "first_row": start + 1,
+            "last_row": start + len(decisions),
             "year": year,
-            "years": selectors.decision_years(),
+            "year_param": ALL_YEARS if every_year else (year or ""),
+            "years": years,
+            "all_years": ALL_YEARS,
             "breadcrumbs": [(_("Grants"), reverse("grants:round-list")), (_("Decisions"), "")],
         },
     )

@@ -298,3 +298,30 @@ def test_the_draft_saves_itself_while_the_applicant_types(browser, live_server, 
     page.wait_for_selector("#autosave-status:has-text('Draft saved automatically')", timeout=15_000)
     assert Application.objects.get(pk=draft.pk).title == "Syysleiri metsässä"
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["1280px", "375px"])
+def test_staff_page_through_a_large_rounds_evaluation_summary_and_go_on_to_decide(browser, live_server, phone):
+    from grants.admin import SUMMARY_PAGE_SIZE
+    from tests.grants.factories import ApplicationFactory
+
+    department = DepartmentFactory(name="Sivistystoimiala")
+    grant_grants_permissions(department.staff_group)
+    staff = make_staff(department, "arviointi@city.example", mfa=False)
+    secret = enable_totp(staff)
+    grant_round = GrantRoundFactory(department=department, title="Suuri haku", slug="suuri-haku")
+    ApplicationFactory.create_batch(SUMMARY_PAGE_SIZE + 5, round=grant_round, state=Application.State.IN_REVIEW)
+    page = new_page(browser, live_server.url, phone=phone)
+    url = f"/admin/grants/grantround/{grant_round.pk}/summary/"
+    sign_in(page, staff, next_url=url, secret=secret)
+    caption = page.locator("table caption").inner_text()
+    assert f"Applications 1–{SUMMARY_PAGE_SIZE} of {SUMMARY_PAGE_SIZE + 5}" in caption
+    assert_accessible(page)
+    page.get_by_role("link", name="Page 2", exact=True).click()
+    page.wait_for_url(re.compile(r"page=2$"))
+    assert f"{SUMMARY_PAGE_SIZE + 1}–{SUMMARY_PAGE_SIZE + 5}" in page.locator("table caption").inner_text()
+    assert page.locator("tbody tr").count() == 5
+    assert_accessible(page)
+    page.get_by_role("link", name="Decide: the round's applications").click()
+    page.wait_for_url(re.compile(rf"/admin/grants/application/\?round__id__exact={grant_round.pk}$"))
+    assert "Suuri haku" in page.locator("#changelist").inner_text()

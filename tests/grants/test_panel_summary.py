@@ -5,6 +5,7 @@ from decimal import Decimal
 from statistics import mean
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from grants import selectors, workflow
@@ -77,10 +78,14 @@ def scored_round(grant_round):
     return grant_round, apps
 
 
+def as_tuples(rows):
+    return sorted((r.application.pk, r.totals, r.average, r.spread, r.rank) for r in rows)
+
+
 def test_the_summary_is_the_same_as_the_python_loop(scored_round):
     grant_round, apps = scored_round
-    rows = selectors.panel_summary(grant_round)
-    assert [(r.application.pk, r.totals, r.average, r.spread, r.rank) for r in rows] == reference_summary(grant_round)
+    rows = list(selectors.panel_summary(grant_round))
+    assert as_tuples(rows) == reference_summary(grant_round)
     by_pk = {r.application.pk: r for r in rows}
     assert by_pk[apps[0].pk].totals == [Decimal("100.0"), Decimal("37.8")]
     assert by_pk[apps[3].pk].totals == [Decimal("0.0"), Decimal("11.1")]
@@ -90,15 +95,18 @@ def test_the_summary_is_the_same_as_the_python_loop(scored_round):
 
 def test_the_queries_do_not_grow_with_the_reviews(scored_round, django_assert_num_queries):
     grant_round, apps = scored_round
-    with django_assert_num_queries(3):
-        selectors.panel_summary(grant_round)
+    # The criteria, the data version, the ranked rows (computed: not cached yet), their applications.
+    with django_assert_num_queries(4):
+        list(selectors.panel_summary(grant_round))
+    with django_assert_num_queries(3):  # the same data version: the ranked rows come from the cache
+        list(selectors.panel_summary(grant_round))
     impact = grant_round.criteria.order_by("order").first()
     for application in apps:
         for score in (1, 2, 3):
             review(application, [(impact, score)])
-    with django_assert_num_queries(3):
-        rows = selectors.panel_summary(grant_round)
-    assert [(r.application.pk, r.totals, r.average, r.spread, r.rank) for r in rows] == reference_summary(grant_round)
+    with django_assert_num_queries(4):
+        rows = list(selectors.panel_summary(grant_round))
+    assert as_tuples(rows) == reference_summary(grant_round)
 
 
 def test_the_admin_page_asks_the_same_queries_for_a_larger_round(client_for, staff, scored_round):
@@ -112,12 +120,87 @@ def test_the_admin_page_asks_the_same_queries_for_a_larger_round(client_for, sta
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     url = f"/admin/grants/grantround/{grant_round.pk}/summary/"
     client.get(url)  # the session and the caches settle
+    cache.clear()  # both measured with the summary computed afresh
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
     impact = grant_round.criteria.order_by("order").first()
     for _n in range(5):
         review(ApplicationFactory(round=grant_round, state=Application.State.IN_REVIEW), [(impact, 4)])
+    cache.clear()
     with CaptureQueriesContext(connection) as large:
         page = client.get(url).content.decode()
     assert len(large) == len(small)
     assert page.count("In review") >= 10  # the state's label on every row
+
+
+def test_ranks_skip_no_one_and_unreviewed_applications_come_last(scored_round):
+    grant_round, apps = scored_round
+    rows = list(selectors.panel_summary(grant_round))  # by rank
+    assert [r.rank for r in rows] == [1, 2, 3, 4, 5, None]
+    assert [r.average for r in rows] == sorted((r.average for r in rows[:5]), reverse=True) + [None]
+    by_spread = list(selectors.panel_summary(grant_round, order="spread"))
+    assert by_spread[0].application.pk == apps[0].pk  # 100.0 and 37.8: the widest disagreement
+    assert {r.rank for r in by_spread} == {r.rank for r in rows}  # the rank stays the average's
+
+
+def test_a_submitted_review_shows_at_once_though_the_summary_is_cached(scored_round):
+    grant_round, apps = scored_round
+    before = {r.application.pk: r for r in selectors.panel_summary(grant_round)}
+    assert before[apps[5].pk].average is None
+    impact, feasibility, reach = grant_round.criteria.order_by("order")
+    review(apps[5], [(impact, 5), (feasibility, 5), (reach, 3)])
+    after = list(selectors.panel_summary(grant_round))
+    assert after[0].application.pk == apps[5].pk and after[0].average == Decimal("100.0")
+    reach.weight = Decimal("10")  # a criterion's weight changed in the admin: the totals follow
+    reach.save()
+    reweighted = {r.application.pk: r for r in selectors.panel_summary(grant_round)}
+    assert as_tuples(reweighted.values()) == reference_summary(grant_round)
+    assert reweighted[apps[1].pk].totals != before[apps[1].pk].totals
+
+
+def test_conflicts_and_pending_reviews_are_counted(scored_round):
+    grant_round, apps = scored_round
+    Review.objects.create(application=apps[1], reviewer=UserFactory(), conflict="declared")
+    Review.objects.create(application=apps[1], reviewer=UserFactory())  # assigned, not declared yet
+    row = {r.application.pk: r for r in selectors.panel_summary(grant_round)}[apps[1].pk]
+    assert (row.recused, row.pending, len(row.totals)) == (1, 1, 1)
+    row = {r.application.pk: r for r in selectors.panel_summary(grant_round)}[apps[0].pk]
+    assert (row.recused, row.pending, len(row.totals)) == (0, 1, 2)  # the unsubmitted review is pending
+
+
+def test_the_admin_summary_is_paginated_with_the_whole_rounds_totals(client_for, staff, scored_round):
+    from django.conf import settings
+
+    from grants.admin import SUMMARY_PAGE_SIZE
+
+    grant_round, apps = scored_round
+    impact = grant_round.criteria.order_by("order").first()
+    extra = ApplicationFactory.create_batch(
+        SUMMARY_PAGE_SIZE, round=grant_round, state=Application.State.IN_REVIEW, amount_requested=Decimal("100")
+    )
+    review(extra[0], [(impact, 5)])
+    Review.objects.create(application=extra[1], reviewer=UserFactory(), conflict="declared")
+    client = client_for(staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = f"/admin/grants/grantround/{grant_round.pk}/summary/"
+    first = client.get(url).content.decode()
+    total = len(apps) + SUMMARY_PAGE_SIZE
+    assert f"Applications 1–{SUMMARY_PAGE_SIZE} of {total}" in first
+    assert first.count('/change/"') == SUMMARY_PAGE_SIZE
+    assert 'aria-label="Pages of the evaluation summary"' in first
+    assert 'aria-current="page" aria-label="Page 1, the current page"' in first
+    assert 'href="?sort=rank&amp;page=2" aria-label="Page 2"' in first
+    assert f"?round__id__exact={grant_round.pk}" in first  # on to the decisions
+    assert f"<dd>{total}</dd>" in first  # the round's count, not the page's
+    second = client.get(url + "?page=2").content.decode()
+    assert f"Applications {SUMMARY_PAGE_SIZE + 1}–{total} of {total}" in second
+    assert "1 recused" in first + second
+    shown = {
+        pk
+        for page in (first, second)
+        for pk in Application.objects.filter(round=grant_round).values_list("pk", flat=True)
+        if f'href="/admin/grants/application/{pk}/change/"' in page
+    }
+    assert shown == {a.pk for a in apps + extra}  # every application once over the two pages
+    by_requested = client.get(url + "?sort=requested").content.decode()
+    assert 'aria-sort="descending"' in by_requested and '<strong aria-current="true">Requested</strong>' in by_requested

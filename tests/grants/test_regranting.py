@@ -61,7 +61,7 @@ def test_the_operators_administrator_decides_within_the_sub_appropriation(offers
     services.decision_make(application=offers[0], user=operator_admin, amount="4000", grounds="Dobry pomysł")
     with pytest.raises(ValidationError) as refused:
         services.decision_make(application=offers[1], user=operator_admin, amount="4000", grounds="Też dobry")
-    assert "only 2,000.00 EUR is left of 6,000.00 EUR" in refused.value.messages[0]
+    assert "only €2,000.00 is left of €6,000.00" in refused.value.messages[0]
     regranting.refresh_from_db()
     assert regranting.committed == Decimal("4000.00")
     assert Decision.objects.get().decided_by == operator_admin
@@ -124,7 +124,7 @@ def test_the_operator_reviews_and_decides_on_the_site(client_for, offers, operat
     response = client.post(
         f"{url}{offers[1].pk}/", {"action": "decide", "amount": "4000", "grounds": "Dobry"}, follow=True
     )
-    assert "only 2,500.00 EUR is left" in response.content.decode()
+    assert "only €2,500.00 is left" in response.content.decode()
     assert not Decision.objects.filter(application=offers[1]).exists()
     # The operator reads the whole application as its handler.
     assert client.get(f"/en/grants/applications/{offers[1].pk}/").status_code == 200

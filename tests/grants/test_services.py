@@ -252,7 +252,7 @@ def test_a_decision_above_what_remains_is_refused_with_the_remaining_amount(in_r
     GrantRound.objects.filter(pk=in_review.round_id).update(committed=Decimal("9500.00"))
     with pytest.raises(ValidationError) as exc:
         services.decision_make(application=in_review, user=staff, amount="1000", grounds="x")
-    assert "only 500.00 EUR is left" in messages_of(exc)[0]
+    assert "only €500.00 is left" in messages_of(exc)[0]
     in_review.refresh_from_db()
     assert in_review.state == S.IN_REVIEW and not hasattr(in_review, "decision")
 
@@ -284,7 +284,7 @@ def test_the_cap_per_grant_is_checked(grant_round, association, staff):
     application = _in_review(grant_round, association, staff)
     with pytest.raises(ValidationError) as exc:
         services.decision_make(application=application, user=staff, amount="501", grounds="x")
-    assert "The most one grant in this call can be is 500.00 EUR" in messages_of(exc)[0]
+    assert "The most one grant in this call can be is €500.00" in messages_of(exc)[0]
 
 
 def test_the_cap_per_association_per_year_spans_rounds(grant_round, association, staff, department):
@@ -294,7 +294,7 @@ def test_the_cap_per_association_per_year_spans_rounds(grant_round, association,
     second = _in_review(other_round, association, staff)
     with pytest.raises(ValidationError) as exc:
         services.decision_make(application=second, user=staff, amount="600", grounds="x")
-    assert "already been granted 1" in messages_of(exc)[0]
+    assert "already been granted €1" in messages_of(exc)[0]
     services.decision_make(application=second, user=staff, amount="500", grounds="x")
 
 
@@ -305,7 +305,7 @@ def test_the_cap_on_the_share_of_the_appropriation(grant_round, association, sta
     second = _in_review(grant_round, association, staff)
     with pytest.raises(ValidationError) as exc:
         services.decision_make(application=second, user=staff, amount="501", grounds="x")
-    assert "at most 15% of the appropriation (1,500.00 EUR)" in messages_of(exc)[0]
+    assert "at most 15% of the appropriation (€1,500.00)" in messages_of(exc)[0]
 
 
 def test_payments_reports_and_clawback_flow_through_the_ledger(in_review, staff, association_admin):

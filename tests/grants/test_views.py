@@ -81,6 +81,33 @@ def test_decisions_list_and_open_data_keep_constant_query_counts(
         client.get(f"/en/grants/calls/{GrantRound.objects.first().slug}/")
 
 
+def test_the_decisions_list_shows_the_latest_year_a_page_at_a_time(client, department, staff):
+    from grants.views import DECISIONS_PAGE_SIZE
+
+    staff.is_superuser = True
+    staff.save()
+    latest = make_decisions(DECISIONS_PAGE_SIZE + 3, department=department, staff=staff)
+    older = GrantRoundFactory(department=department, year=latest.year - 1, title="Vanha haku")
+    application = ApplicationFactory(round=older, state=Application.State.IN_REVIEW, title="Leiri viime vuonna")
+    services.decision_make(application=application, user=staff, amount="100", grounds="Hyvä")
+    first = client.get("/en/grants/decisions/").content.decode()
+    assert f"Grant decisions {latest.year}: 1–{DECISIONS_PAGE_SIZE}" in first  # the caption
+    assert "Leiri viime vuonna" not in first and first.count(f'href="{latest.get_absolute_url()}"') == 50
+    assert f'<option value="{latest.year}" selected>' in first and f'<option value="{older.year}">' in first
+    assert 'aria-label="Pages of the decisions"' in first and '<li aria-current="page">Page 1</li>' in first
+    assert f'href="?year={latest.year}&amp;page=2" rel="next"' in first and 'rel="prev"' not in first
+    second = client.get(f"/en/grants/decisions/?year={latest.year}&page=2").content.decode()
+    assert f"Grant decisions {latest.year}: {DECISIONS_PAGE_SIZE + 1}–{DECISIONS_PAGE_SIZE + 3}" in second
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+    assert "Leiri viime vuonna" in client.get(f"/en/grants/decisions/?year={older.year}").content.decode()
+    every = client.get("/en/grants/decisions/?year=all&page=2").content.decode()
+    assert "Grant decisions, all years: 51–54" in every
+    assert "Leiri viime vuonna" in client.get("/en/grants/decisions/?year=all").content.decode()  # the newest
+    assert 'href="?year=all&amp;page=1" rel="prev"' in every
+    beyond = client.get(f"/en/grants/decisions/?year={latest.year}&page=9").content.decode()
+    assert "There are no more decisions." in beyond
+
+
 def test_the_json_export_validates_against_the_360giving_schema(client, department, staff):
     staff.is_superuser = True
     staff.save()
@@ -362,3 +389,34 @@ def test_a_tampered_form_with_unknown_ids_saves_without_a_server_error(client_fo
     )
     assert response.status_code == 302
     assert Application.objects.get().age_groups.count() == 0
+
+
+def test_the_year_filter_offers_only_years_with_published_grants(department, staff):
+    from grants import selectors
+
+    staff.is_superuser = True
+    staff.save()
+    this_year = make_decisions(1, department=department, staff=staff).year
+    rejected = GrantRoundFactory(department=department, year=this_year - 1)
+    services.decision_make(
+        application=ApplicationFactory(round=rejected, state=Application.State.IN_REVIEW),
+        user=staff,
+        amount="0",
+        grounds="Ei",
+    )
+    hidden = GrantRoundFactory(department=department, year=this_year - 2, is_published=False)
+    services.decision_make(
+        application=ApplicationFactory(round=hidden, state=Application.State.IN_REVIEW),
+        user=staff,
+        amount="100",
+        grounds="Hyvä",
+    )
+    GrantRoundFactory(department=department, year=this_year - 3)  # no decisions at all
+    older = GrantRoundFactory(department=department, year=this_year - 4)
+    services.decision_make(
+        application=ApplicationFactory(round=older, state=Application.State.IN_REVIEW),
+        user=staff,
+        amount="100",
+        grounds="Hyvä",
+    )
+    assert selectors.decision_years() == [this_year, this_year - 4]

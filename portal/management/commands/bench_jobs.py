@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.db import connection, connections
 from django.db.models import Sum
+from django.urls import get_resolver
 from django.utils import timezone
 
 CONTENTION_SLUG = "bench-contention"
@@ -113,6 +114,9 @@ def decision_contention(*, workers, applications):
     users()  # the grants officer: staff superuser with TOTP
     round_ = _contention_round(applications)
     ids = list(Application.objects.filter(round=round_).order_by("pk").values_list("pk", flat=True))
+    # As a web worker that has served a request: the URLconf (the applicant's e-mail links to the
+    # application) is loaded before the clock starts, not by each child inside its first decision.
+    get_resolver().url_patterns  # noqa: B018 - loaded for its side effect
     context = multiprocessing.get_context("fork")
     barrier = context.Barrier(workers + 1)
     results = context.Queue()
