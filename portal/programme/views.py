@@ -1,11 +1,16 @@
 """The steering group's dashboard and reports (thin views; the work is in selectors and services)."""
 
+import datetime as dt
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +22,7 @@ from portal.programme.pdf import values_csv as pdf_values_csv
 
 REPORT_QUEUED = "The report is being generated. This page refreshes itself."
 REPORT_SIGNED = "The report has been signed; its figures are frozen."
+FIGURES_RECOMPUTED = gettext_noop("The computed figures have been recomputed.")
 REPORT_LANGUAGES = {"pori": ["fi", "sv"], "poznan": ["pl"]}
 
 
@@ -35,7 +41,7 @@ def _year(request, programme):
     this_year = timezone.localdate().year
     default = min(max(this_year, programme.start_year), programme.end_year)
     try:
-        year = int(request.GET.get("year", default))
+        year = int((request.POST if request.method == "POST" else request.GET).get("year", default))
     except ValueError:
         return default
     return year if programme.start_year <= year <= programme.end_year else default
@@ -45,7 +51,7 @@ def dashboard(request):
     permissions.require_steering_group(request.user)
     programme = _programme(request)
     year = _year(request, programme)
-    overview = selectors.programme_overview(programme, year)
+    overview = selectors.programme_overview_cached(programme, year)
     return render(
         request,
         "portal/programme/programme_dashboard.html",
@@ -53,11 +59,26 @@ def dashboard(request):
             "programme": programme,
             "year": year,
             "overview": overview,
+            "computed_at": dt.datetime.fromisoformat(overview["computed_at"]),
+            "can_recompute": permissions.can_recompute(request.user),
             "chart_prefix": "chart",
             "reports": programme.reports.order_by("-created_at")[:10],
             "languages": REPORT_LANGUAGES.get(programme.city, [programme.language]),
         },
     )
+
+
+@require_POST
+def figures_recompute(request):
+    """The secretary's "recompute now": the computed figures afresh, then back to the dashboard."""
+    permissions.require_steering_group(request.user)
+    if not permissions.can_recompute(request.user):
+        raise Http404
+    programme = _programme(request)
+    services.programme_figures_recompute(programme=programme, user=request.user, language=get_language())
+    messages.success(request, _(FIGURES_RECOMPUTED))
+    query = urlencode({"programme": programme.slug, "year": _year(request, programme)})
+    return redirect(f"{reverse('portal:programme-dashboard')}?{query}")
 
 
 @require_POST
