@@ -47,10 +47,17 @@ class Figures:
     says whether this request computed any that the cache did not hold.
     """
 
-    def __init__(self, *, computed_at, results=None):
+    def __init__(self, *, computed_at, results=None, outline=None):
         self.computed_at = computed_at
         self.results = dict(results or {})
-        self.added = False
+        # The statutory outline's figures ({(registry key, year): str}, ``outlines.outline_snapshot``).
+        self.outline = dict(outline or {})
+        self._outline_known = len(self.outline)
+        self._added = False
+
+    @property
+    def added(self) -> bool:
+        return self._added or len(self.outline) != self._outline_known
 
     def get(self, indicator, year):
         from portal.programme.selectors import compute_indicator
@@ -58,11 +65,11 @@ class Figures:
         key = (indicator.computed_key, year)
         if key not in self.results:
             self.results[key] = compute_indicator(indicator, year)
-            self.added = True
+            self._added = True
         return self.results[key]
 
     def entry(self):
-        return {"computed_at": self.computed_at, "results": self.results}
+        return {"computed_at": self.computed_at, "results": self.results, "outline": self.outline}
 
 
 def _store(figures: Figures, language: str):
@@ -73,7 +80,7 @@ def _load(language: str) -> Figures | None:
     entry = cache.get(cache_key(language))
     if not entry:
         return None
-    return Figures(computed_at=entry["computed_at"], results=entry["results"])
+    return Figures(computed_at=entry["computed_at"], results=entry["results"], outline=entry["outline"])
 
 
 class cached_figures:  # noqa: N801 — used as a context manager, like a function
@@ -115,12 +122,22 @@ class cached_figures:  # noqa: N801 — used as a context manager, like a functi
         return False
 
 
-def refresh(pairs, *, language: str, now=None) -> Figures:
-    """Compute ``pairs`` ((indicator, year)) afresh in ``language`` and store them as one entry."""
-    figures = Figures(computed_at=now or timezone.now())
+def refresh(programmes, *, language: str, now=None) -> Figures:
+    """Compute every figure the dashboards of ``programmes`` show afresh in ``language`` and
+    store them as one entry."""
+    from portal.cities import CITY_PROFILES
+    from portal.programme.outlines import outline_snapshot
+    from portal.programme.selectors import computed_pairs
+
+    now = now or timezone.now()
+    figures = Figures(computed_at=now)
     with translation.override(language):
-        for indicator, year in pairs:
+        for indicator, year in computed_pairs(programmes, now=now):
             figures.get(indicator, year)
+        for programme in programmes:
+            outline = CITY_PROFILES.get(programme.city, {}).get("report_outline")
+            for year in range(programme.start_year, programme.end_year + 1) if outline else ():
+                outline_snapshot(outline, year, cache=figures.outline)
     _store(figures, language)
     return figures
 

@@ -12,6 +12,7 @@ import logging
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,8 +20,16 @@ from django.utils.translation import gettext_noop
 
 from portal import registries
 from portal.cities import CITY_PROFILES
-from portal.programme.figures import Figures, cached_figures
-from portal.programme.models import Action, ActionStatus, FocusArea, Indicator, IndicatorValue, Programme
+from portal.programme.figures import Figures
+from portal.programme.models import (
+    Action,
+    ActionStatus,
+    FocusArea,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    Programme,
+)
 from portal.programme.outlines import outline_snapshot
 
 logger = logging.getLogger(__name__)
@@ -189,26 +198,39 @@ def indicator_series(indicator, years, *, now, figures):
     return series
 
 
-def programme_overview(programme, year, *, now=None):
-    """Everything the report shows for ``year``, computed afresh, JSON-safe (decimals as strings).
+def programme_overview(programme, year, *, now=None, figures=None):
+    """Everything the dashboard and the report show for ``year``, JSON-safe (decimals as strings).
 
-    Indicators built on one report (the facilities' utilisation) share it within the call
-    (``registries.shared_results``), and only within it: the next call counts a new booking.
+    The computed indicators' figures come from ``figures`` (``figures.Figures``: the dashboard
+    passes the cached ones, ``figures.cached_figures``); without it they are computed afresh,
+    as the report's snapshot needs. Indicators built on one report (the facilities'
+    utilisation) share it within the call (``registries.shared_results``), and only within it.
     """
     now = now or timezone.now()
     with registries.shared_results():
-        return _programme_overview(programme, year, now=now, figures=Figures(computed_at=now))
+        return _programme_overview(programme, year, now=now, figures=figures or Figures(computed_at=now))
 
 
-def programme_overview_cached(programme, year, *, now=None):
-    """The dashboard's overview: the computed indicators' figures from the cache, stated with the
-    time they were computed (``overview["computed_at"]``); everything else read now, so a value
-    staff enter or sign shows at once (``portal.programme.figures``)."""
-    now = now or timezone.now()
-    with registries.shared_results(), cached_figures(now=now) as figures:
-        overview = _programme_overview(programme, year, now=now, figures=figures)
-    overview["computed_at"] = figures.computed_at.isoformat()
-    return overview
+def dashboard_data_version(programme) -> str:
+    """Changes whenever anything the overview reads from the programme's own tables changes.
+
+    Per table, the number of rows (a deletion), the largest id and the latest ``updated_at``
+    (an edit: every write goes through ``save()``); departments have no time stamp, so their
+    rows are hashed (a few). One query; the dashboard keys its rendered figures by it.
+    """
+    from portal.models import Department
+
+    quote = connection.ops.quote_name  # the tables are our models', quoted: nothing from outside
+    stamp = "count(*)::text || '/' || coalesce(max(id), 0)::text || '/' || coalesce(max(updated_at)::text, '')"
+    parts = [
+        f"SELECT {stamp} FROM {quote(model._meta.db_table)}"  # noqa: S608
+        for model in (Programme, FocusArea, Action, ActionStatus, Indicator, IndicatorTarget, IndicatorValue)
+    ]
+    table = quote(Department._meta.db_table)
+    parts.append(f"SELECT coalesce(md5(string_agg(t::text, ',' ORDER BY t.id)), '') FROM {table} t")  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(f"({part})" for part in parts))
+        return f"{programme.pk}:" + ";".join(row[0] for row in cursor.fetchall())
 
 
 def computed_pairs(programmes, *, now=None):
@@ -313,7 +335,9 @@ def _programme_overview(programme, year, *, now, figures):
         "as_of": now.isoformat(),
         "focus_areas": focus_areas,
         # The city's statutory outline, if its law prescribes one (Poznań: art. 5a ust. 3).
-        "statutory": outline_snapshot(CITY_PROFILES.get(programme.city, {}).get("report_outline"), year),
+        "statutory": outline_snapshot(
+            CITY_PROFILES.get(programme.city, {}).get("report_outline"), year, cache=figures.outline
+        ),
     }
 
 

@@ -127,14 +127,14 @@ def programme_figures_refresh(*, languages=None, now=None) -> int:
     Beat runs it every ``figures.REFRESH_SECONDS`` (task ``programme_figures_refresh``), so the
     dashboard's figures are never older than that and their "computed at" says so. One pass per
     language (labels and names are translated), sharing the costly reports between them.
-    Idempotent: a second run only stores newer figures. Returns the number of figures per language.
+    Idempotent: a second run only stores newer figures. Returns the number of computed figures per language.
     """
     now = now or timezone.now()
-    pairs = list(selectors.computed_pairs(Programme.objects.all(), now=now))
+    programmes = list(Programme.objects.all())
     with registries.shared_results():
         for language in languages or figures.languages():
-            figures.refresh(pairs, language=language, now=now)
-    return len(pairs)
+            refreshed = figures.refresh(programmes, language=language, now=now)
+    return len(refreshed.results) if programmes else 0
 
 
 def programme_figures_recompute(*, programme, user, language) -> None:
@@ -142,9 +142,8 @@ def programme_figures_recompute(*, programme, user, language) -> None:
     on their next page (their older figures are dropped rather than left beside newer ones)."""
     figures.forget()
     now = timezone.now()
-    pairs = list(selectors.computed_pairs(Programme.objects.filter(pk=programme.pk), now=now))
     with registries.shared_results():
-        figures.refresh(pairs, language=language, now=now)
+        figures.refresh([programme], language=language, now=now)
     logger.info("Programme %s: figures recomputed by user %s", programme.pk, user.pk)
 
 

@@ -1,21 +1,24 @@
 """The steering group's dashboard and reports (thin views; the work is in selectors and services)."""
 
-import datetime as dt
+import hashlib
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import registries
-from portal.programme import opendata, permissions, selectors, services
+from portal.programme import figures, opendata, permissions, selectors, services
 from portal.programme.models import Programme, Report, Survey, SurveyResponse
 from portal.programme.pdf import report_context
 from portal.programme.pdf import values_csv as pdf_values_csv
@@ -51,21 +54,39 @@ def dashboard(request):
     permissions.require_steering_group(request.user)
     programme = _programme(request)
     year = _year(request, programme)
-    overview = selectors.programme_overview_cached(programme, year)
+    now = timezone.now()
+    with figures.cached_figures(now=now) as cached:
+        body = _dashboard_body(request, programme, year, now=now, cached=cached)
     return render(
         request,
         "portal/programme/programme_dashboard.html",
         {
             "programme": programme,
             "year": year,
-            "overview": overview,
-            "computed_at": dt.datetime.fromisoformat(overview["computed_at"]),
+            "body": body,
+            "computed_at": cached.computed_at,
             "can_recompute": permissions.can_recompute(request.user),
-            "chart_prefix": "chart",
             "reports": programme.reports.order_by("-created_at")[:10],
             "languages": REPORT_LANGUAGES.get(programme.city, [programme.language]),
         },
     )
+
+
+def _dashboard_body(request, programme, year, *, now, cached):
+    """The focus areas with their actions and indicators, rendered once per state of the data:
+    keyed by the programme's own rows (``selectors.dashboard_data_version``), the computed
+    figures' time, the year (and this year: what is preliminary), and the language."""
+    state = [get_language(), str(year), str(now.year), cached.computed_at.isoformat()]
+    state.append(selectors.dashboard_data_version(programme))
+    digest = hashlib.sha256("|".join(state).encode()).hexdigest()
+    key = f"programme:dashboard-body:v{figures.CACHE_VERSION}:{programme.pk}:{digest}"
+    body = cache.get(key)
+    if body is None:
+        overview = selectors.programme_overview(programme, year, now=now, figures=cached)
+        context = {"programme": programme, "year": year, "overview": overview, "chart_prefix": "chart"}
+        body = render_to_string("portal/programme/_dashboard_body.html", context, request=request)
+        cache.set(key, body, timeout=figures.MAX_AGE_SECONDS)
+    return mark_safe(body)  # noqa: S308 — our own template's output, escaped when rendered
 
 
 @require_POST
