@@ -17,6 +17,7 @@ holds ``{(computed_key, year): Computed}`` for every programme.
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 
@@ -24,12 +25,46 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
 
+logger = logging.getLogger(__name__)
+
 CACHE_VERSION = 1  # bump when ``selectors.Computed`` or the entry's shape changes
 REFRESH_SECONDS = 15 * 60  # beat: portal.programme.tasks.programme_figures_refresh
 MAX_AGE_SECONDS = 60 * 60  # an entry not refreshed by then is computed again on the next request
 LOCK_SECONDS = 120  # one request computes a missing entry; the others wait for it…
 WAIT_SECONDS = 10  # …this long at most, then compute it themselves
 WAIT_STEP = 0.05
+
+
+def cache_get(key):
+    """``cache.get``, or None when the cache is down: the page then computes what it shows."""
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.warning("Cache unavailable for %s", key, exc_info=True)
+        return None
+
+
+def cache_set(key, value, *, timeout=MAX_AGE_SECONDS):
+    try:
+        cache.set(key, value, timeout=timeout)
+    except Exception:
+        logger.warning("Cache unavailable for %s", key, exc_info=True)
+
+
+def _cache_add(key, value, *, timeout) -> bool:
+    """``cache.add``; True when the cache is down (nobody else can be computing into it)."""
+    try:
+        return cache.add(key, value, timeout=timeout)
+    except Exception:
+        logger.warning("Cache unavailable for %s", key, exc_info=True)
+        return True
+
+
+def _cache_delete(key):
+    try:
+        cache.delete(key)
+    except Exception:
+        logger.warning("Cache unavailable for %s", key, exc_info=True)
 
 
 def cache_key(language: str) -> str:
@@ -73,11 +108,11 @@ class Figures:
 
 
 def _store(figures: Figures, language: str):
-    cache.set(cache_key(language), figures.entry(), timeout=MAX_AGE_SECONDS)
+    cache_set(cache_key(language), figures.entry())
 
 
 def _load(language: str) -> Figures | None:
-    entry = cache.get(cache_key(language))
+    entry = cache_get(cache_key(language))
     if not entry:
         return None
     return Figures(computed_at=entry["computed_at"], results=entry["results"], outline=entry["outline"])
@@ -101,7 +136,7 @@ class cached_figures:  # noqa: N801 — used as a context manager, like a functi
         if self.figures is None:
             token = uuid.uuid4().hex
             lock = cache_key(self.language) + ":lock"
-            if cache.add(lock, token, timeout=LOCK_SECONDS):
+            if _cache_add(lock, token, timeout=LOCK_SECONDS):
                 self.lock = (lock, token)
             else:
                 deadline = time.monotonic() + WAIT_SECONDS
@@ -117,8 +152,8 @@ class cached_figures:  # noqa: N801 — used as a context manager, like a functi
             if exc_type is None and self.figures.added:
                 _store(self.figures, self.language)
         finally:
-            if self.lock is not None and cache.get(self.lock[0]) == self.lock[1]:
-                cache.delete(self.lock[0])
+            if self.lock is not None and cache_get(self.lock[0]) == self.lock[1]:
+                _cache_delete(self.lock[0])
         return False
 
 
@@ -144,4 +179,5 @@ def refresh(programmes, *, language: str, now=None) -> Figures:
 
 def forget(languages_=None):
     """Drop the cached figures (every language unless given): the next page computes them."""
-    cache.delete_many([cache_key(code) for code in (languages_ or languages())])
+    for code in languages_ or languages():
+        _cache_delete(cache_key(code))

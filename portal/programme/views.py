@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -80,12 +79,12 @@ def _dashboard_body(request, programme, year, *, now, cached):
     state.append(selectors.dashboard_data_version(programme))
     digest = hashlib.sha256("|".join(state).encode()).hexdigest()
     key = f"programme:dashboard-body:v{figures.CACHE_VERSION}:{programme.pk}:{digest}"
-    body = cache.get(key)
+    body = figures.cache_get(key)
     if body is None:
         overview = selectors.programme_overview(programme, year, now=now, figures=cached)
         context = {"programme": programme, "year": year, "overview": overview, "chart_prefix": "chart"}
         body = render_to_string("portal/programme/_dashboard_body.html", context, request=request)
-        cache.set(key, body, timeout=figures.MAX_AGE_SECONDS)
+        figures.cache_set(key, body)
     return mark_safe(body)  # noqa: S308 — our own template's output, escaped when rendered
 
 

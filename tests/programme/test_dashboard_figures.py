@@ -189,3 +189,20 @@ def test_the_report_computes_its_own_figures_afresh(pori, steering, client_for):
     item = next(i for area in report.snapshot["focus_areas"] for i in area["indicators"] if i["id"] == indicator.pk)
     assert item["this_year"]["value"] == f"{shown + 2}.00"
     assert int(figure(dashboard(client, pori), indicator, year)) == shown  # the cached figure, with its time
+
+
+class DownCache:
+    def __getattr__(self, name):
+        def down(*args, **kwargs):
+            raise ConnectionError("Redis is down")
+
+        return down
+
+
+def test_the_dashboard_computes_its_figures_when_the_cache_is_down(pori, steering, client_for, monkeypatch):
+    year = shown_year(pori)
+    indicator = Indicator.objects.get(focus_area__programme=pori, computed_key=FORUMS)
+    monkeypatch.setattr(figures, "cache", DownCache())
+    shown = int(figure(dashboard(client_for(steering), pori), indicator, year))
+    active_forums(2)
+    assert int(figure(dashboard(client_for(steering), pori), indicator, year)) == shown + 2
