@@ -64,6 +64,7 @@ def dashboard(request):
             "year": year,
             "body": body,
             "computed_at": cached.computed_at,
+            "refresh_minutes": figures.REFRESH_SECONDS // 60,
             "can_recompute": permissions.can_recompute(request.user),
             "reports": programme.reports.order_by("-created_at")[:10],
             "languages": REPORT_LANGUAGES.get(programme.city, [programme.language]),

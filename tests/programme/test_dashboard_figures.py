@@ -117,7 +117,8 @@ def test_the_page_says_when_the_figures_were_computed_in_the_citys_time(pori, st
     local = timezone.localtime(computed_at)
     assert str(local.tzinfo) == settings.TIME_ZONE
     assert f'Figures computed from the portal\'s data as of <time datetime="{html_datetime(computed_at)}">' in html
-    assert f">{when}</time> (time in {settings.CITY_PROFILE['time_zone']})" in html
+    assert f">{when}</time> (time in {settings.CITY_PROFILE['time_zone']})." in html
+    assert f"They are recomputed every {figures.REFRESH_SECONDS // 60} minutes" in html
     assert html_datetime(computed_at).endswith(local.strftime("%z")[:3] + ":" + local.strftime("%z")[3:])
 
 
