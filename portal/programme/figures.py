@@ -108,7 +108,9 @@ class Figures:
 
 
 def _store(figures: Figures, language: str):
-    cache_set(cache_key(language), figures.entry())
+    """Kept until ``MAX_AGE_SECONDS`` after ``computed_at``, however often figures are added."""
+    age = (timezone.now() - figures.computed_at).total_seconds()
+    cache_set(cache_key(language), figures.entry(), timeout=max(1, int(MAX_AGE_SECONDS - age)))
 
 
 def _load(language: str) -> Figures | None:
