@@ -203,6 +203,8 @@ CELERY_BEAT_SCHEDULE = {
     "facilities-booking-reminders": {"task": "facilities.tasks.send_booking_reminders", "schedule": 60 * 60.0},
     # programme: move the page-view counters (Redis) into the database.
     "programme-visits-flush": {"task": "portal.programme.tasks.programme_visits_flush", "schedule": 60 * 60.0},
+    # programme: the dashboard's computed indicator figures, recomputed into the cache (figures.REFRESH_SECONDS).
+    "programme-figures-refresh": {"task": "portal.programme.tasks.programme_figures_refresh", "schedule": 15 * 60.0},
     # programme: staff-entered indicator values due for the year that ended (once per stage, by outbox key).
     "programme-values-reminders": {
         "task": "portal.programme.tasks.programme_values_reminders",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("programme/surveys/", programme_views.survey_list, name="programme-surveys"),
     path("programme/surveys/<int:pk>/", programme_views.survey_answer, name="programme-survey"),
     path("programme/", programme_views.dashboard, name="programme-dashboard"),
+    path("programme/figures/recompute/", programme_views.figures_recompute, name="programme-figures-recompute"),
     path("programme/values.csv", programme_views.values_csv, name="programme-values-csv"),
     path("programme/values/import/", programme_views.values_import, name="programme-values-import"),
     # Open data: the signed indicator values as a Frictionless data package (public).

@@ -99,6 +99,14 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _no_cached_programme_figures():
+    """The dashboard's computed figures live in Redis, which outlives a test's rolled-back data."""
+    from portal.programme import figures
+
+    figures.forget()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_language():
     """Every test starts in the default language: a request's language must not leak into the next test."""
     translation.deactivate()

@@ -2,7 +2,9 @@
 
 The steering group (ohjausryhmä; seed 000: the association cooperation group assesses the programme
 yearly) holds ``portal.view_programme_report``; signing needs ``portal.change_report`` too.
-Both go through ``portal.permissions.staff_has_perm`` (TOTP required). Everybody else gets 404.
+Asking for the computed figures afresh (the dashboard's "recompute now") needs
+``portal.change_report`` too: it is the secretary's, who generates and signs the reports.
+All go through ``portal.permissions.staff_has_perm`` (TOTP required). Everybody else gets 404.
 """
 
 from django.http import Http404
@@ -31,3 +33,7 @@ def can_sign(user) -> bool:
 def report_for_steering_group(user, pk):
     require_steering_group(user)
     return get_object_or_404(Report.objects.select_related("programme", "signed_by"), pk=pk)
+
+
+def can_recompute(user) -> bool:
+    return can_sign(user)

@@ -12,6 +12,7 @@ import logging
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +20,16 @@ from django.utils.translation import gettext_noop
 
 from portal import registries
 from portal.cities import CITY_PROFILES
-from portal.programme.models import Action, ActionStatus, FocusArea, Indicator, IndicatorValue, Programme
+from portal.programme.figures import Figures
+from portal.programme.models import (
+    Action,
+    ActionStatus,
+    FocusArea,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    Programme,
+)
 from portal.programme.outlines import outline_snapshot
 
 logger = logging.getLogger(__name__)
@@ -48,7 +58,7 @@ class Computed(NamedTuple):
     answers: int | None = None
 
 
-def compute_indicator(indicator, year, *, cache=None) -> Computed:
+def compute_indicator(indicator, year) -> Computed:
     """(total, breakdown rows, missing reason, number of answers) of a computed indicator for a year.
 
     ``computed_key`` names one or more registry keys (comma-separated). The first gives the
@@ -57,11 +67,6 @@ def compute_indicator(indicator, year, *, cache=None) -> Computed:
     not registered (its app not merged yet) or failing gives "source missing" instead of an
     error page.
     """
-    if cache is not None:
-        key = (indicator.pk, indicator.computed_key, year)
-        if key not in cache:
-            cache[key] = compute_indicator(indicator, year)
-        return cache[key]
     total, rows, missing, answers = None, [], None, None
     for position, key in enumerate(computed_keys(indicator)):
         try:
@@ -146,8 +151,9 @@ def programme_structure(programme):
     )
 
 
-def indicator_series(indicator, years, *, now, cache=None):
-    """Per year: the stored whole-year value, else (computed indicators) a fresh computation."""
+def indicator_series(indicator, years, *, now, figures):
+    """Per year: the stored whole-year value, else (computed indicators) the figure of ``figures``
+    (``figures.Figures``: fresh for the report, cached with its time for the dashboard)."""
     stored = {v.year: v for v in indicator.values.all() if v.quarter is None and v.breakdown == "" and v.year in years}
     series = []
     for year in years:
@@ -165,7 +171,7 @@ def indicator_series(indicator, years, *, now, cache=None):
                 }
             )
         elif indicator.source == Indicator.Source.COMPUTED and year <= now.year:
-            total, _rows, missing, answers = compute_indicator(indicator, year, cache=cache)
+            total, _rows, missing, answers = figures.get(indicator, year)
             series.append(
                 {
                     "year": year,
@@ -173,7 +179,7 @@ def indicator_series(indicator, years, *, now, cache=None):
                     "status": "preliminary" if year == now.year else "final",
                     "source": (computed_keys(indicator) or [""])[0],
                     "answers": answers,
-                    "as_of": now.isoformat(),
+                    "as_of": figures.computed_at.isoformat(),
                     "missing": missing if total is None else None,
                 }
             )
@@ -192,21 +198,56 @@ def indicator_series(indicator, years, *, now, cache=None):
     return series
 
 
-def programme_overview(programme, year, *, now=None):
+def programme_overview(programme, year, *, now=None, figures=None):
     """Everything the dashboard and the report show for ``year``, JSON-safe (decimals as strings).
 
-    Indicators built on one report (the facilities' utilisation) share it within the call
-    (``registries.shared_results``), and only within it: the next page counts a new booking.
+    The computed indicators' figures come from ``figures`` (``figures.Figures``: the dashboard
+    passes the cached ones, ``figures.cached_figures``); without it they are computed afresh,
+    as the report's snapshot needs. Indicators built on one report (the facilities'
+    utilisation) share it within the call (``registries.shared_results``), and only within it.
     """
-    with registries.shared_results():
-        return _programme_overview(programme, year, now=now)
-
-
-def _programme_overview(programme, year, *, now=None):
     now = now or timezone.now()
+    with registries.shared_results():
+        return _programme_overview(programme, year, now=now, figures=figures or Figures(computed_at=now))
+
+
+def dashboard_data_version(programme) -> str:
+    """Changes whenever anything the overview reads from the programme's own tables changes.
+
+    Per table, the number of rows (a deletion), the largest id and the latest ``updated_at``
+    (an edit: every write goes through ``save()``); departments have no time stamp, so their
+    rows are hashed (a few). One query; the dashboard keys its rendered figures by it.
+    """
+    from portal.models import Department
+
+    quote = connection.ops.quote_name  # the tables are our models', quoted: nothing from outside
+    stamp = "count(*)::text || '/' || coalesce(max(id), 0)::text || '/' || coalesce(max(updated_at)::text, '')"
+    parts = [
+        f"SELECT {stamp} FROM {quote(model._meta.db_table)}"  # noqa: S608
+        for model in (Programme, FocusArea, Action, ActionStatus, Indicator, IndicatorTarget, IndicatorValue)
+    ]
+    table = quote(Department._meta.db_table)
+    parts.append(f"SELECT coalesce(md5(string_agg(t::text, ',' ORDER BY t.id)), '') FROM {table} t")  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(f"({part})" for part in parts))
+        return f"{programme.pk}:" + ";".join(row[0] for row in cursor.fetchall())
+
+
+def computed_pairs(programmes, *, now=None):
+    """(indicator, year) of every computed figure the dashboards of ``programmes`` can show."""
+    this_year = (now or timezone.now()).year
+    indicators = Indicator.objects.filter(
+        focus_area__programme__in=programmes, source=Indicator.Source.COMPUTED
+    ).select_related("focus_area__programme")
+    for indicator in indicators.order_by("focus_area__programme", "focus_area__order", "order"):
+        programme = indicator.focus_area.programme
+        for year in range(programme.start_year - 1, min(programme.end_year, this_year) + 1):
+            yield indicator, year
+
+
+def _programme_overview(programme, year, *, now, figures):
     years = list(range(min(programme.start_year - 1, year - 1), max(programme.end_year, year) + 1))
     focus_areas = []
-    cache = {}  # each registry function runs once per year, however often the page shows it
     for area in programme_structure(programme):
         actions = []
         for action in area.actions.all():
@@ -233,7 +274,7 @@ def _programme_overview(programme, year, *, now=None):
             )
         indicators = []
         for indicator in area.indicators.all():
-            series = indicator_series(indicator, years, now=now, cache=cache)
+            series = indicator_series(indicator, years, now=now, figures=figures)
             by_year = {point["year"]: point for point in series}
             this, last = by_year.get(year), by_year.get(year - 1)
             this_value = _decimal(this["value"]) if this else None
@@ -241,7 +282,7 @@ def _programme_overview(programme, year, *, now=None):
             target = next((t.value for t in indicator.targets.all() if t.year == year), None)
             breakdown = []
             if indicator.source == Indicator.Source.COMPUTED and year <= now.year:
-                rows = compute_indicator(indicator, year, cache=cache).rows
+                rows = figures.get(indicator, year).rows
                 breakdown = [{"label": r["label"], "value": _fmt(r["value"])} for r in rows]
             stored_rows = [v for v in indicator.values.all() if v.year == year and v.breakdown and v.quarter is None]
             breakdown += [{"label": v.breakdown, "value": _fmt(v.value)} for v in stored_rows]
@@ -294,7 +335,9 @@ def _programme_overview(programme, year, *, now=None):
         "as_of": now.isoformat(),
         "focus_areas": focus_areas,
         # The city's statutory outline, if its law prescribes one (Poznań: art. 5a ust. 3).
-        "statutory": outline_snapshot(CITY_PROFILES.get(programme.city, {}).get("report_outline"), year),
+        "statutory": outline_snapshot(
+            CITY_PROFILES.get(programme.city, {}).get("report_outline"), year, cache=figures.outline
+        ),
     }
 
 

@@ -8,6 +8,7 @@ association cooperation group); a correction after signing becomes a dated ``Err
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -16,7 +17,8 @@ from django.db.models import Avg, Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from portal.programme import selectors
+from portal import registries
+from portal.programme import figures, selectors
 from portal.programme.models import (
     Erratum,
     Indicator,
@@ -28,6 +30,8 @@ from portal.programme.models import (
     SurveyQuestion,
     SurveyResponse,
 )
+
+logger = logging.getLogger(__name__)
 
 VALUE_NOT_A_NUMBER = _("Enter the value as a number, e.g. 12 or 3.5.")
 VALUE_YEAR_OUTSIDE = _("The year is outside the programme's period.")
@@ -115,6 +119,32 @@ def indicator_value_enter(
                 created_by=user,
             )
     return row
+
+
+def programme_figures_refresh(*, languages=None, now=None) -> int:
+    """Compute every programme's computed indicators afresh and replace the cached figures.
+
+    Beat runs it every ``figures.REFRESH_SECONDS`` (task ``programme_figures_refresh``), so the
+    dashboard's figures are never older than that and their "computed at" says so. One pass per
+    language (labels and names are translated), sharing the costly reports between them.
+    Idempotent: a second run only stores newer figures. Returns the number of computed figures per language.
+    """
+    now = now or timezone.now()
+    programmes = list(Programme.objects.all())
+    with registries.shared_results():
+        for language in languages or figures.languages():
+            refreshed = figures.refresh(programmes, language=language, now=now)
+    return len(refreshed.results) if programmes else 0
+
+
+def programme_figures_recompute(*, programme, user, language) -> None:
+    """A staff member's "recompute now": the figures in ``language`` at once, the other languages'
+    on their next page (their older figures are dropped rather than left beside newer ones)."""
+    figures.forget()
+    now = timezone.now()
+    with registries.shared_results():
+        figures.refresh([programme], language=language, now=now)
+    logger.info("Programme %s: figures recomputed by user %s", programme.pk, user.pk)
 
 
 @transaction.atomic

@@ -23,3 +23,11 @@ def programme_values_reminders():
     from portal.programme.services import indicator_values_send_reminders
 
     return indicator_values_send_reminders()
+
+
+@shared_task(acks_late=True)
+def programme_figures_refresh():
+    """Every quarter of an hour: the dashboard's computed figures afresh (``services.programme_figures_refresh``)."""
+    from portal.programme.services import programme_figures_refresh
+
+    return programme_figures_refresh()

@@ -1,22 +1,30 @@
 """The steering group's dashboard and reports (thin views; the work is in selectors and services)."""
 
+import hashlib
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import registries
-from portal.programme import opendata, permissions, selectors, services
+from portal.programme import figures, opendata, permissions, selectors, services
 from portal.programme.models import Programme, Report, Survey, SurveyResponse
 from portal.programme.pdf import report_context
 from portal.programme.pdf import values_csv as pdf_values_csv
 
 REPORT_QUEUED = "The report is being generated. This page refreshes itself."
 REPORT_SIGNED = "The report has been signed; its figures are frozen."
+FIGURES_RECOMPUTED = gettext_noop("The computed figures have been recomputed.")
 REPORT_LANGUAGES = {"pori": ["fi", "sv"], "poznan": ["pl"]}
 
 
@@ -35,7 +43,7 @@ def _year(request, programme):
     this_year = timezone.localdate().year
     default = min(max(this_year, programme.start_year), programme.end_year)
     try:
-        year = int(request.GET.get("year", default))
+        year = int((request.POST if request.method == "POST" else request.GET).get("year", default))
     except ValueError:
         return default
     return year if programme.start_year <= year <= programme.end_year else default
@@ -45,19 +53,53 @@ def dashboard(request):
     permissions.require_steering_group(request.user)
     programme = _programme(request)
     year = _year(request, programme)
-    overview = selectors.programme_overview(programme, year)
+    now = timezone.now()
+    with figures.cached_figures(now=now) as cached:
+        body = _dashboard_body(request, programme, year, now=now, cached=cached)
     return render(
         request,
         "portal/programme/programme_dashboard.html",
         {
             "programme": programme,
             "year": year,
-            "overview": overview,
-            "chart_prefix": "chart",
+            "body": body,
+            "computed_at": cached.computed_at,
+            "refresh_minutes": figures.REFRESH_SECONDS // 60,
+            "can_recompute": permissions.can_recompute(request.user),
             "reports": programme.reports.order_by("-created_at")[:10],
             "languages": REPORT_LANGUAGES.get(programme.city, [programme.language]),
         },
     )
+
+
+def _dashboard_body(request, programme, year, *, now, cached):
+    """The focus areas with their actions and indicators, rendered once per state of the data:
+    keyed by the programme's own rows (``selectors.dashboard_data_version``), the computed
+    figures' time, the year (and this year: what is preliminary), and the language."""
+    state = [get_language(), str(year), str(now.year), cached.computed_at.isoformat()]
+    state.append(selectors.dashboard_data_version(programme))
+    digest = hashlib.sha256("|".join(state).encode()).hexdigest()
+    key = f"programme:dashboard-body:v{figures.CACHE_VERSION}:{programme.pk}:{digest}"
+    body = figures.cache_get(key)
+    if body is None:
+        overview = selectors.programme_overview(programme, year, now=now, figures=cached)
+        context = {"programme": programme, "year": year, "overview": overview, "chart_prefix": "chart"}
+        body = render_to_string("portal/programme/_dashboard_body.html", context, request=request)
+        figures.cache_set(key, body)
+    return mark_safe(body)  # noqa: S308 — our own template's output, escaped when rendered
+
+
+@require_POST
+def figures_recompute(request):
+    """The secretary's "recompute now": the computed figures afresh, then back to the dashboard."""
+    permissions.require_steering_group(request.user)
+    if not permissions.can_recompute(request.user):
+        raise Http404
+    programme = _programme(request)
+    services.programme_figures_recompute(programme=programme, user=request.user, language=get_language())
+    messages.success(request, _(FIGURES_RECOMPUTED))
+    query = urlencode({"programme": programme.slug, "year": _year(request, programme)})
+    return redirect(f"{reverse('portal:programme-dashboard')}?{query}")
 
 
 @require_POST
