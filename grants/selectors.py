@@ -3,14 +3,12 @@
 Each returns in a fixed number of queries, however many rows there are.
 """
 
-import hashlib
 import math
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -18,6 +16,7 @@ from django.utils import timezone
 
 from grants import workflow
 from grants.models import ZERO, Application, Clawback, Criterion, Decision, GrantRound, Payment, Review, Score
+from portal import datacache
 
 S = Application.State
 _MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -242,13 +241,8 @@ class PanelSummary:
                 )
                 version = cursor.fetchone()
             criteria = [(c.pk, c.weight, c.max_score) for c in self.criteria]
-            database = connection.settings_dict["NAME"]
-            digest = hashlib.sha256(repr((database, version, criteria)).encode()).hexdigest()[:32]
-            key = f"grants:panel-summary:{self.round.pk}:{digest}"
-            cached = cache.get(key)
-            if cached is None:
-                cached = self._compute()
-                cache.set(key, cached, SUMMARY_CACHE_SECONDS)
+            parts = (connection.settings_dict["NAME"], self.round.pk, version, criteria)
+            cached = datacache.cached("grants:panel-summary", parts, self._compute, timeout=SUMMARY_CACHE_SECONDS)
             ranked = list(map(_Ranked._make, cached))
             self._ranked = ranked if self.order == "rank" else sorted(ranked, key=SUMMARY_ORDERS[self.order])
         return self._ranked

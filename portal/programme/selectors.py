@@ -12,7 +12,6 @@ import logging
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
-from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -212,25 +211,15 @@ def programme_overview(programme, year, *, now=None, figures=None):
 
 
 def dashboard_data_version(programme) -> str:
-    """Changes whenever anything the overview reads from the programme's own tables changes.
-
-    Per table, the number of rows (a deletion), the largest id and the latest ``updated_at``
-    (an edit: every write goes through ``save()``); departments have no time stamp, so their
-    rows are hashed (a few). One query; the dashboard keys its rendered figures by it.
-    """
+    """Changes whenever anything the overview reads from the programme's own tables changes
+    (``portal.datacache.data_version``: per table its row count, newest id and newest
+    ``updated_at``; departments, without a time stamp, hashed). One query; the dashboard keys
+    its rendered figures by it."""
+    from portal.datacache import data_version
     from portal.models import Department
 
-    quote = connection.ops.quote_name  # the tables are our models', quoted: nothing from outside
-    stamp = "count(*)::text || '/' || coalesce(max(id), 0)::text || '/' || coalesce(max(updated_at)::text, '')"
-    parts = [
-        f"SELECT {stamp} FROM {quote(model._meta.db_table)}"  # noqa: S608
-        for model in (Programme, FocusArea, Action, ActionStatus, Indicator, IndicatorTarget, IndicatorValue)
-    ]
-    table = quote(Department._meta.db_table)
-    parts.append(f"SELECT coalesce(md5(string_agg(t::text, ',' ORDER BY t.id)), '') FROM {table} t")  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(f"({part})" for part in parts))
-        return f"{programme.pk}:" + ";".join(row[0] for row in cursor.fetchall())
+    tables = (Programme, FocusArea, Action, ActionStatus, Indicator, IndicatorTarget, IndicatorValue, Department)
+    return f"{programme.pk}:" + data_version(*tables)
 
 
 def computed_pairs(programmes, *, now=None):
