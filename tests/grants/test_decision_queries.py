@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from grants import services, workflow
 from grants.models import Application
@@ -33,9 +34,11 @@ def test_a_refusal_over_the_appropriation_writes_nothing_and_takes_no_round_lock
 
     GrantRound.objects.filter(pk=submitted.round_id).update(appropriation=Decimal("1000"), committed=Decimal("500"))
     moves = Transition.objects.filter(application=submitted).count()
-    with CaptureQueriesContext(connection) as queries, pytest.raises(ValidationError) as refusal:
-        services.decision_make(application=submitted, user=staff, amount="600", grounds="ok")
-    assert "exceed the call's appropriation" in " ".join(refusal.value.messages)
+    with translation.override("en"):  # the message is made and read in English
+        with CaptureQueriesContext(connection) as queries, pytest.raises(ValidationError) as refusal:
+            services.decision_make(application=submitted, user=staff, amount="600", grounds="ok")
+        messages = " ".join(refusal.value.messages)
+    assert "exceed the call's appropriation" in messages
     statements = [q["sql"] for q in queries.captured_queries]
     assert not [sql for sql in statements if sql.startswith(("INSERT", "UPDATE"))]
     locks = [sql.removeprefix("SELECT ").split(".")[0] for sql in statements if " FOR UPDATE" in sql]
