@@ -40,8 +40,9 @@ def machine_facts(postgres_version=None):
     }
 
 
-def save(results, var_dir):
-    """Write results.json; the one it replaces becomes previous.json. Returns the previous run."""
+def save(results, var_dir, *, published=None):
+    """Write results.json; the one it replaces becomes previous.json. Returns the previous run: on
+    a fresh clone (no var/bench yet), the run last published with the docs (``published``)."""
     out = Path(var_dir) / "bench"
     out.mkdir(parents=True, exist_ok=True)
     current, previous_path = out / "results.json", out / "previous.json"
@@ -54,6 +55,8 @@ def save(results, var_dir):
         current.replace(previous_path)
     elif previous_path.exists():
         previous = json.loads(previous_path.read_text())
+    elif published is not None and Path(published).exists():
+        previous = json.loads(Path(published).read_text())
     current.write_text(json.dumps(results, indent=2, default=str))
     return previous
 
@@ -190,7 +193,10 @@ def markdown(results, previous=None):
 
 
 def write_markdown(path, results, previous=None):
+    """The tables between the markers of ``path``; the run itself beside it as JSON (the next run
+    on a fresh clone shows it as the previous one)."""
     path = Path(path)
+    path.with_suffix(".json").write_text(json.dumps(results, indent=2, default=str) + "\n")
     block = f"{START}\n{markdown(results, previous)}{END}"
     text = path.read_text() if path.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
     if START in text and END in text:

@@ -310,3 +310,18 @@ def test_make_bench_times_each_step_and_tells_the_app_benches_the_data_set_is_th
     assert set(results["steps"]) == {"dataset", "associations"}
     assert all(seconds >= 0 for seconds in results["steps"].values())
     assert "(associations: " in out.getvalue()
+
+
+def test_a_fresh_clone_shows_the_run_published_with_the_docs_as_the_previous_one(tmp_path):
+    docs = tmp_path / "docs" / "benchmarks.md"
+    docs.parent.mkdir()
+    report.write_markdown(docs, _results("2026-11-01T10:00:00", 3.1))
+    published = docs.with_suffix(".json")
+    assert json.loads(published.read_text())["started"] == "2026-11-01T10:00:00"
+
+    fresh_var = tmp_path / "var"  # a new clone: no var/bench yet
+    previous = report.save(_results("2026-11-02T10:00:00", 1.8), fresh_var, published=published)
+    assert previous["started"] == "2026-11-01T10:00:00"
+    report.write_markdown(docs, _results("2026-11-02T10:00:00", 1.8), previous)
+    row = next(line for line in docs.read_text().splitlines() if line.startswith("| directory_word_two_filters"))
+    assert "1.8× (3.1×)" in row

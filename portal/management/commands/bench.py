@@ -198,7 +198,7 @@ class Command(BaseCommand):
             done("jobs", since)
         results["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
         results["seconds"] = round(time.perf_counter() - started, 1)
-        previous = report.save(results, settings.VAR_DIR)
+        previous = report.save(results, settings.VAR_DIR, published=settings.BASE_DIR / "docs" / "benchmarks.json")
         out = settings.VAR_DIR / "bench" / "results.json"
         say(f"Written to {out} in {results['seconds']} s.")
         if not no_docs:
