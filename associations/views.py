@@ -38,7 +38,11 @@ EVENTS_PAGE_SIZE = 20
 
 
 def _page(request, queryset, per_page):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    paginator = Paginator(queryset, per_page)
+    known = getattr(queryset, "known_count", None)  # counted already (the search), not asked again
+    if known is not None:
+        paginator.count = known
+    return paginator.get_page(request.GET.get("page"))
 
 
 def _validation_messages(request, exc):

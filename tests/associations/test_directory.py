@@ -183,3 +183,17 @@ def test_a_markdown_description_is_summarised_as_plain_text(client, db):
     AssociationFactory(name="Listaseura ry", description="Toimintaa:\n\n- **kerhot**\n- [retket](https://x.example)")
     body = client.get(URL).content.decode()
     assert "Toimintaa: · kerhot · retket" in body
+
+
+@pytest.mark.django_db
+def test_a_search_counts_its_results_once_and_pages_by_that_count(client):
+    for n in range(23):
+        AssociationFactory(name=f"Laskuseura {n:02d} ry")
+    AssociationFactory(name="Muu yhdistys ry")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL, {"q": "laskuseura"})
+    counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert len(counts) == 1
+    page = response.context["page"]
+    assert page.paginator.count == 23 and page.paginator.num_pages == 2
+    assert len(client.get(URL, {"q": "laskuseura", "page": 2}).context["associations"]) == 3
