@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from associations.countries import FINLAND, POLAND, current_country
 from associations.models import Association, Event, FieldOfActivity, Language, PartnershipAgreement, PublicBenefitSphere
 from associations.search import SEARCH_MAX_LENGTH, SEARCH_TOO_LONG, search_associations
-from associations.widgets import FastSelect, FilterModelChoiceField
+from associations.widgets import FastSelect, FilterModelChoiceField, share_choices_version
 from portal.models import AgeGroup, ServiceArea
 
 
@@ -109,6 +109,7 @@ class AssociationFilter(django_filters.FilterSet):
                 self.filters.pop(other.classification_filter, None)
         self.filters["field"].queryset = fields_of_activity_in_tree_order()
         self.form.fields["field"].queryset = self.filters["field"].queryset
+        share_choices_version(self.form)
 
     def filter_queryset(self, queryset):
         # The search goes last: its fuzzy step asks whether the *filtered* set has exact matches.
@@ -191,6 +192,7 @@ class EventFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["field"].queryset = fields_of_activity_in_tree_order()
         self.form.fields["field"].queryset = self.filters["field"].queryset
+        share_choices_version(self.form)
 
     def filter_search(self, queryset, name, value):
         q = Q()
