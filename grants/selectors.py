@@ -200,16 +200,33 @@ class PanelSummary:
         self.order = order if order in SUMMARY_ORDERS else "rank"
         self.criteria = list(round_.criteria.all()) if criteria is None else list(criteria)
         self._ranked = None
+        self._key = None  # the data version's cache key parts, read once
+        self._count = None
 
     def count(self):
-        return len(self._load())
+        if self._count is None:
+            self._count = datacache.cached(
+                "grants:panel-summary-count", self._parts(), lambda: len(self._load()), timeout=SUMMARY_CACHE_SECONDS
+            )
+        return self._count
 
     def __iter__(self):
         return iter(self._summaries(self._load()))
 
     def __getitem__(self, index):
-        rows = self._load()[index]
-        return self._summaries(rows) if isinstance(index, slice) else self._summaries([rows])[0]
+        if not isinstance(index, slice):
+            return self._summaries([self._load()[index]])[0]
+        if index.step is not None or any(i is not None and i < 0 for i in (index.start, index.stop)):
+            return self._summaries(self._load()[index])
+
+        # A page (what the admin asks for): its rows kept on their own under the same version, so a
+        # warm page reads 50 rows from the cache, not the whole round's thousands.
+        def compute():
+            return [tuple(row) for row in self._load()[index]]
+
+        parts = (*self._parts(), self.order, index.start, index.stop)
+        rows = datacache.cached("grants:panel-summary-page", parts, compute, timeout=SUMMARY_CACHE_SECONDS)
+        return self._summaries(list(map(_Ranked._make, rows)))
 
     def _summaries(self, rows):
         applications = (
@@ -230,10 +247,10 @@ class PanelSummary:
             for row in rows
         ]
 
-    def _load(self):
-        """The whole round's figures, from the cache when the data version is the same (one query)
-        or computed (one more)."""
-        if self._ranked is None:
+    def _parts(self):
+        """The cache key's parts: the database, the round, the data version (one query, read once)
+        and the criteria."""
+        if self._key is None:
             params = {"round": self.round.pk, "states": list(workflow.APPLIED_STATES)}
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -241,8 +258,16 @@ class PanelSummary:
                 )
                 version = cursor.fetchone()
             criteria = [(c.pk, c.weight, c.max_score) for c in self.criteria]
-            parts = (connection.settings_dict["NAME"], self.round.pk, version, criteria)
-            cached = datacache.cached("grants:panel-summary", parts, self._compute, timeout=SUMMARY_CACHE_SECONDS)
+            self._key = (connection.settings_dict["NAME"], self.round.pk, version, criteria)
+        return self._key
+
+    def _load(self):
+        """The whole round's figures, from the cache when the data version is the same (one query)
+        or computed (one more)."""
+        if self._ranked is None:
+            cached = datacache.cached(
+                "grants:panel-summary", self._parts(), self._compute, timeout=SUMMARY_CACHE_SECONDS
+            )
             ranked = list(map(_Ranked._make, cached))
             self._ranked = ranked if self.order == "rank" else sorted(ranked, key=SUMMARY_ORDERS[self.order])
         return self._ranked
