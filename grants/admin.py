@@ -328,8 +328,9 @@ class GrantRoundAdmin(DepartmentScoped, SimpleHistoryAdmin):
     def summary_view(self, request, pk):
         """The panel's summary: weighted totals per application, the reviewers' spread, the ranking
         and the conflict declarations, a page at a time; the round's totals come from SQL over
-        the whole round (``get_object`` reads the ledger sums with the round)."""
-        round_ = self.get_object(request, str(pk))
+        the whole round (the ledger sums with the summary's data version, so the round's own
+        row is read without ``rounds_with_ledger``'s annotations)."""
+        round_ = super().get_queryset(request).filter(pk=pk).first()
         if round_ is None or not self.has_view_permission(request, round_):
             raise Http404
         criteria = list(round_.criteria.all())
@@ -354,7 +355,7 @@ class GrantRoundAdmin(DepartmentScoped, SimpleHistoryAdmin):
                 "order": summary.order,
                 "sorts": sorts,
                 "criteria": criteria,
-                "ledger": selectors.ledger_of(round_),  # get_object read it through rounds_with_ledger
+                "ledger": summary.ledger(),
                 "opts": self.model._meta,
             },
         )

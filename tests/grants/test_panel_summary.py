@@ -236,6 +236,10 @@ def test_the_admin_page_shows_a_payment_a_decision_and_a_review_at_once(client_f
     Payment.objects.create(application=apps[5], amount=Decimal("700.00"), paid_on=timezone.localdate())
     _page, after = totals()
     assert after["Paid"] == money(Decimal("700"), grant_round.currency)
+    grant_round.refresh_from_db()
+    ledger = selectors.panel_summary(grant_round).ledger()  # read with the data version, in its query
+    assert ledger == selectors.round_ledger(grant_round)  # the same sums as rounds_with_ledger's
+    assert (ledger.decided, ledger.paid) == (Decimal("1200.00"), Decimal("700.00"))
     assert after["Applications"] == before["Applications"] == str(len(apps))
 
     # apps[5] had no reviews ("–" for rank and average): a submitted review ranks it at once.
