@@ -167,17 +167,49 @@ FROM ranked ORDER BY average_tenths IS NULL, average_tenths DESC, id
 # What the summary depends on, besides the criteria: every write of an application or a review
 # (scores are replaced only with their review's save, by ``review_submit``) moves ``updated_at``
 # or the counts, and a new row has a higher id.
+#
+# The same query reads the round's ledger sums, as ``rounds_with_ledger`` does (not cached: a
+# version of a round's decisions, payments and clawbacks would read the very rows their sums
+# read), without the ORM building five subqueries on every page. Each sum is a correlated
+# ``GROUP BY ... LIMIT 1`` like the ORM's: PostgreSQL then probes the round's applications'
+# decisions and payments through their indexes (2 ms each at full scale), where a plain join
+# over a constant round hashes every decision and payment of the city (8 ms).
 _VERSION_SQL = """
 WITH applied AS MATERIALIZED (
     SELECT id, updated_at FROM {application} WHERE round_id = %(round)s AND state = ANY(%(states)s)
 )
 SELECT (SELECT COUNT(*) FROM applied), (SELECT MAX(updated_at) FROM applied), (SELECT MAX(id) FROM applied),
-       r.n, r.changed, r.last
+       r.n, r.changed, r.last, ledger.*
 FROM (
     SELECT COUNT(*) AS n, MAX(updated_at) AS changed, MAX(id) AS last
     FROM {review} WHERE application_id = ANY(ARRAY(SELECT id FROM applied))
-) r
+) r, (
+    SELECT (SELECT SUM(a.amount_requested) FROM {application} a WHERE a.round_id = g.id AND a.state = ANY(%(states)s)
+            GROUP BY a.round_id LIMIT 1),
+           (SELECT SUM(a.proposed_amount) FROM {application} a
+            WHERE a.round_id = g.id AND a.state = ANY(%(proposing)s) AND a.proposed_amount IS NOT NULL
+            GROUP BY a.round_id LIMIT 1),
+           {sums}
+    FROM {round} g WHERE g.id = %(round)s
+) ledger
 """
+_LEDGER_SUM_SQL = (
+    "(SELECT SUM(x.amount) FROM {table} x JOIN {application} a ON a.id = x.application_id"
+    " WHERE a.round_id = g.id GROUP BY a.round_id LIMIT 1)"
+)
+# The states whose proposals the ledger counts as "proposed" (not yet decided): as ``rounds_with_ledger``.
+_PROPOSING_STATES = [S.SUBMITTED, S.IN_REVIEW]
+
+
+def _version_sql():
+    application = Application._meta.db_table
+    sums = ", ".join(
+        _LEDGER_SUM_SQL.format(table=model._meta.db_table, application=application)
+        for model in (Decision, Payment, Clawback)  # decided, paid, returned
+    )
+    return _VERSION_SQL.format(
+        application=application, review=Review._meta.db_table, round=GrantRound._meta.db_table, sums=sums
+    )
 
 
 def _tenths(value):
@@ -200,16 +232,34 @@ class PanelSummary:
         self.order = order if order in SUMMARY_ORDERS else "rank"
         self.criteria = list(round_.criteria.all()) if criteria is None else list(criteria)
         self._ranked = None
+        self._key = None  # the data version's cache key parts, read once
+        self._count = None
+        self._ledger_sums = None  # read with the data version
 
     def count(self):
-        return len(self._load())
+        if self._count is None:
+            self._count = datacache.cached(
+                "grants:panel-summary-count", self._parts(), lambda: len(self._load()), timeout=SUMMARY_CACHE_SECONDS
+            )
+        return self._count
 
     def __iter__(self):
         return iter(self._summaries(self._load()))
 
     def __getitem__(self, index):
-        rows = self._load()[index]
-        return self._summaries(rows) if isinstance(index, slice) else self._summaries([rows])[0]
+        if not isinstance(index, slice):
+            return self._summaries([self._load()[index]])[0]
+        if index.step is not None or any(i is not None and i < 0 for i in (index.start, index.stop)):
+            return self._summaries(self._load()[index])
+
+        # A page (what the admin asks for): its rows kept on their own under the same version, so a
+        # warm page reads 50 rows from the cache, not the whole round's thousands.
+        def compute():
+            return [tuple(row) for row in self._load()[index]]
+
+        parts = (*self._parts(), self.order, index.start, index.stop)
+        rows = datacache.cached("grants:panel-summary-page", parts, compute, timeout=SUMMARY_CACHE_SECONDS)
+        return self._summaries(list(map(_Ranked._make, rows)))
 
     def _summaries(self, rows):
         applications = (
@@ -230,19 +280,47 @@ class PanelSummary:
             for row in rows
         ]
 
+    def ledger(self) -> Ledger:
+        """The round's money: the sums read with the data version (no query of their own),
+        ``appropriation`` and ``committed`` from the round's row."""
+        self._parts()
+        requested, proposed, decided, paid, returned = self._ledger_sums
+        round_ = self.round
+        return Ledger(
+            appropriation=round_.appropriation,
+            requested=requested,
+            proposed=proposed,
+            decided=decided,
+            paid=paid,
+            returned=returned,
+            committed=round_.committed,
+            remaining=round_.appropriation - round_.committed,
+        )
+
+    def _parts(self):
+        """The cache key's parts: the database, the round, the data version (one query, read once)
+        and the criteria."""
+        if self._key is None:
+            params = {
+                "round": self.round.pk,
+                "states": list(workflow.APPLIED_STATES),
+                "proposing": [str(state) for state in _PROPOSING_STATES],
+            }
+            with connection.cursor() as cursor:
+                cursor.execute(_version_sql(), params)
+                row = cursor.fetchone()
+            version, self._ledger_sums = row[:6], [ZERO if value is None else value for value in row[6:]]
+            criteria = [(c.pk, c.weight, c.max_score) for c in self.criteria]
+            self._key = (connection.settings_dict["NAME"], self.round.pk, version, criteria)
+        return self._key
+
     def _load(self):
         """The whole round's figures, from the cache when the data version is the same (one query)
         or computed (one more)."""
         if self._ranked is None:
-            params = {"round": self.round.pk, "states": list(workflow.APPLIED_STATES)}
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    _VERSION_SQL.format(application=Application._meta.db_table, review=Review._meta.db_table), params
-                )
-                version = cursor.fetchone()
-            criteria = [(c.pk, c.weight, c.max_score) for c in self.criteria]
-            parts = (connection.settings_dict["NAME"], self.round.pk, version, criteria)
-            cached = datacache.cached("grants:panel-summary", parts, self._compute, timeout=SUMMARY_CACHE_SECONDS)
+            cached = datacache.cached(
+                "grants:panel-summary", self._parts(), self._compute, timeout=SUMMARY_CACHE_SECONDS
+            )
             ranked = list(map(_Ranked._make, cached))
             self._ranked = ranked if self.order == "rank" else sorted(ranked, key=SUMMARY_ORDERS[self.order])
         return self._ranked

@@ -204,3 +204,47 @@ def test_the_admin_summary_is_paginated_with_the_whole_rounds_totals(client_for,
     assert shown == {a.pk for a in apps + extra}  # every application once over the two pages
     by_requested = client.get(url + "?sort=requested").content.decode()
     assert 'aria-sort="descending"' in by_requested and '<strong aria-current="true">Requested</strong>' in by_requested
+
+
+def test_the_admin_page_shows_a_payment_a_decision_and_a_review_at_once(client_for, staff, scored_round):
+    """The page's rows and count are cached under the data version and the ledger is read with
+    the round: a new decision, a payment and a submitted review each show on the next request."""
+    import re
+
+    from django.conf import settings
+
+    from grants.models import Decision, Payment
+    from portal.money import money
+
+    grant_round, apps = scored_round
+    client = client_for(staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = f"/admin/grants/grantround/{grant_round.pk}/summary/"
+
+    def totals():
+        page = client.get(url).content.decode()
+        return page, dict(
+            re.findall(r"<dt>(?:<strong>)?([A-Za-z ]+)(?:</strong>)?</dt><dd>(?:<strong>)?([^<]*)<", page)
+        )
+
+    page, before = totals()
+    assert client.get(url).status_code == 200  # the page's rows and count now come from the cache
+    assert before["Decided"] == before["Paid"] == money(Decimal("0"), grant_round.currency)
+    Decision.objects.create(application=apps[5], amount=Decimal("1200.00"), grounds="Hyvä", decided_by=staff)
+    _page, after = totals()
+    assert after["Decided"] == money(Decimal("1200"), grant_round.currency)
+    Payment.objects.create(application=apps[5], amount=Decimal("700.00"), paid_on=timezone.localdate())
+    _page, after = totals()
+    assert after["Paid"] == money(Decimal("700"), grant_round.currency)
+    grant_round.refresh_from_db()
+    ledger = selectors.panel_summary(grant_round).ledger()  # read with the data version, in its query
+    assert ledger == selectors.round_ledger(grant_round)  # the same sums as rounds_with_ledger's
+    assert (ledger.decided, ledger.paid) == (Decimal("1200.00"), Decimal("700.00"))
+    assert after["Applications"] == before["Applications"] == str(len(apps))
+
+    # apps[5] had no reviews ("–" for rank and average): a submitted review ranks it at once.
+    impact = grant_round.criteria.order_by("order").first()
+    row = re.compile(rf'<td>([^<]*)</td>\s*<th scope="row"><a href="[^"]*/{apps[5].pk}/change/">')
+    assert row.search(page).group(1) == "–"
+    review(apps[5], [(impact, 5)])
+    assert row.search(client.get(url).content.decode()).group(1) != "–"
