@@ -68,7 +68,8 @@ def _cache_delete(key):
 
 
 def cache_key(language: str) -> str:
-    return f"programme:figures:v{CACHE_VERSION}:{language}"
+    """Per language, and per city and site (two cities' portals may share one cache)."""
+    return f"programme:figures:v{CACHE_VERSION}:{settings.CITY}:{settings.SITE_URL}:{language}"
 
 
 def languages() -> list[str]:
