@@ -12,23 +12,23 @@ and queued e-mails, are deleted afterwards, so the data set stays as generated.
 """
 
 import datetime as dt
+import functools
 import json
-import multiprocessing
 import os
 import random
 import statistics
 import time
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from facilities import services
 from facilities.models import Booking, Occupancy, Space
+from portal.bench import contention
 from portal.models import Notification
 
 CONTENTION_PURPOSE = "bench-contention"
@@ -83,18 +83,8 @@ class Command(BaseCommand):
             for minute in (0, 30)
         ]
         per_worker = attempts // workers
-        context = multiprocessing.get_context("fork")
-        barrier = context.Barrier(workers + 1)
-        results = context.Queue()
-        connections.close_all()  # a forked child must open its own connection
 
-        def warm_up(space):
-            """One booking of the worker's own, on a hall outside the contention, before the clock
-            starts: the imports, templates and URLs a web worker has loaded after its first
-            request. Without it each worker's first accepted booking took 0.5-2.5 s (the URLconf
-            importing WeasyPrint, the e-mail templates, Celery's producer pool), much of it while
-            holding the row lock others queue on."""
-            start = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time(9)))
+        def book(space, start):
             services.booking_create(
                 space=space,
                 booker=user,
@@ -105,45 +95,28 @@ class Command(BaseCommand):
                 attendees=5,
             )
 
-        def work(seed):
+        def warm_up(space):
+            """One booking of the worker's own, on a hall outside the contention, before the clock
+            starts: the imports, templates and URLs a web worker has loaded after its first
+            request. Without it each worker's first accepted booking took 0.5-2.5 s (the URLconf
+            importing WeasyPrint, the e-mail templates, Celery's producer pool), much of it while
+            holding the row lock others queue on."""
+            book(space, timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time(9))))
+
+        def prepare(seed):
             rng = random.Random(seed)
-            counts = {"booked": 0, "refused": 0, "other_errors": 0}
             spaces_by_pk = {s.pk: s for s in Space.objects.filter(pk__in=targets)}
             if seed < len(warm_up_spaces):
                 warm_up(warm_up_spaces[seed])
-            barrier.wait()
-            for _ in range(per_worker):
-                start = rng.choice(starts)
-                try:
-                    services.booking_create(
-                        space=spaces_by_pk[rng.choice(targets)],
-                        booker=user,
-                        association=None,
-                        starts_at=start,
-                        ends_at=start + dt.timedelta(hours=1),
-                        purpose=CONTENTION_PURPOSE,
-                        attendees=5,
-                    )
-                    counts["booked"] += 1
-                except ValidationError:
-                    counts["refused"] += 1
-                except Exception:  # noqa: BLE001 - counted and reported: must be zero
-                    counts["other_errors"] += 1
-            connections.close_all()
-            results.put(counts)
 
-        processes = [context.Process(target=work, args=(n,)) for n in range(workers)]
-        for process in processes:
-            process.start()
-        barrier.wait()
-        started = time.perf_counter()
-        totals = {"booked": 0, "refused": 0, "other_errors": 0}
-        for _ in processes:
-            for key, value in results.get().items():
-                totals[key] += value
-        seconds = time.perf_counter() - started
-        for process in processes:
-            process.join()
+            def tries():
+                for _ in range(per_worker):
+                    start = rng.choice(starts)
+                    yield functools.partial(book, spaces_by_pk[rng.choice(targets)], start)
+
+            return tries()
+
+        totals, seconds = contention.run(workers=workers, prepare=prepare, success="booked")
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*) FROM facilities_occupancy a JOIN facilities_occupancy b "

@@ -16,17 +16,18 @@ bench data set. Prints one JSON object.
 """
 
 import datetime as dt
+import functools
 import json
-import multiprocessing
 import time
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Sum
 from django.urls import get_resolver
 from django.utils import timezone
+
+from portal.bench import contention
 
 CONTENTION_SLUG = "bench-contention"
 
@@ -117,43 +118,24 @@ def decision_contention(*, workers, applications):
     # As a web worker that has served a request: the URLconf (the applicant's e-mail links to the
     # application) is loaded before the clock starts, not by each child inside its first decision.
     get_resolver().url_patterns  # noqa: B018 - loaded for its side effect
-    context = multiprocessing.get_context("fork")
-    barrier = context.Barrier(workers + 1)
-    results = context.Queue()
-    connections.close_all()  # a forked child must open its own connection
 
-    def work(index):
+    def prepare(index):
         from django.contrib.auth import get_user_model
 
         officer = get_user_model().objects.get(username=GRANTS_OFFICER)
         mine = list(Application.objects.filter(pk__in=ids[index::workers]))
-        counts = {"decided": 0, "refused": 0, "other_errors": 0}
-        barrier.wait()
-        for application in mine:
-            try:
-                services.decision_make(
-                    application=application, user=officer, amount=application.amount_requested, grounds="Bench"
-                )
-                counts["decided"] += 1
-            except ValidationError:
-                counts["refused"] += 1
-            except Exception:  # noqa: BLE001 - counted and reported: must be zero
-                counts["other_errors"] += 1
-        connections.close_all()
-        results.put(counts)
+        return (
+            functools.partial(
+                services.decision_make,
+                application=application,
+                user=officer,
+                amount=application.amount_requested,
+                grounds="Bench",
+            )
+            for application in mine
+        )
 
-    processes = [context.Process(target=work, args=(n,)) for n in range(workers)]
-    for process in processes:
-        process.start()
-    barrier.wait()
-    started = time.perf_counter()
-    totals = {"decided": 0, "refused": 0, "other_errors": 0}
-    for _ in processes:
-        for key, value in results.get().items():
-            totals[key] += value
-    seconds = time.perf_counter() - started
-    for process in processes:
-        process.join()
+    totals, seconds = contention.run(workers=workers, prepare=prepare, success="decided")
     round_ = GrantRound.objects.get(pk=round_.pk)
     decided = Decision.objects.filter(application__round=round_).aggregate(t=Sum("amount"))["t"] or Decimal(0)
     overcommits = int(decided > round_.appropriation) + int(round_.committed > round_.appropriation)
