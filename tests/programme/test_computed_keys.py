@@ -12,20 +12,14 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from portal.programme import demo, selectors
-from portal.programme.models import Indicator, Programme
+from portal.programme import selectors
+from portal.programme.models import Indicator
 from portal.registries import get_indicator
 from tests.dates import this_year
 from tests.facilities.conftest import at
 from tests.factories import AgeGroupFactory, ForumFactory, ServiceAreaFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def pori(db):
-    demo.load()
-    return Programme.objects.get(slug=demo.PORI_SLUG)
 
 
 # --- Known counts, one builder per app: (year, {key: expected}) -----------------------------------

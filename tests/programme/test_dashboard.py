@@ -12,25 +12,12 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from portal.programme import demo, figures, services
-from portal.programme.models import Indicator, IndicatorValue, Programme, Report
+from portal.programme.models import Indicator, IndicatorValue, Report
 from portal.programme.pdf import BASE_URL, StaticOnlyFetcher, report_context
 from tests.conftest import make_staff
 
 pytestmark = pytest.mark.django_db
 LAHELLA = "Lähellä.fi-palveluun rekisteröityneiden porilaisten yhdistysten määrä/vuosi"
-
-
-@pytest.fixture
-def pori():
-    demo.load()
-    return Programme.objects.get(slug=demo.PORI_SLUG)
-
-
-@pytest.fixture
-def steering(pori, department):
-    user = make_staff(department, "steering@city.example")
-    user.groups.add(demo._steering_group())
-    return user
 
 
 def url(name, *args):

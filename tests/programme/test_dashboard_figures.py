@@ -17,8 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
-from portal.programme import demo, figures, services, tasks
-from portal.programme.models import Indicator, Programme, Report
+from portal.programme import figures, services, tasks
+from portal.programme.models import Indicator, Report
 from portal.templatetags.portal_tags import html_datetime
 from tests.conftest import make_staff
 from tests.dates import this_year
@@ -27,20 +27,6 @@ from tests.factories import ForumFactory
 pytestmark = pytest.mark.django_db
 FORUMS = "portal.forums_and_networks"
 LAHELLA = "Lähellä.fi-palveluun rekisteröityneiden porilaisten yhdistysten määrä/vuosi"
-
-
-@pytest.fixture
-def pori():
-    demo.load()
-    return Programme.objects.get(slug=demo.PORI_SLUG)
-
-
-@pytest.fixture
-def steering(pori, department):
-    """A member of the demo's steering group, which holds ``change_report``: the secretary."""
-    user = make_staff(department, "steering@city.example")
-    user.groups.add(demo._steering_group())
-    return user
 
 
 @pytest.fixture

@@ -40,12 +40,6 @@ def seed_lists(heading):
     return items
 
 
-@pytest.fixture
-def pori():
-    demo.load()
-    return Programme.objects.get(slug=demo.PORI_SLUG)
-
-
 def test_every_indicator_of_seed_000_is_in_the_demo_word_for_word(pori):
     seed_indicators = seed_lists("Mittarit")
     assert len(seed_indicators) == 25

@@ -8,24 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from portal.programme import demo, services
-from portal.programme.models import Indicator, IndicatorValue, Programme
-from tests.conftest import make_staff
+from portal.programme import services
+from portal.programme.models import Indicator, IndicatorValue
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def pori():
-    demo.load()
-    return Programme.objects.get(slug=demo.PORI_SLUG)
-
-
-@pytest.fixture
-def steering(pori, department):
-    user = make_staff(department, "steering@city.example")
-    user.groups.add(demo._steering_group())
-    return user
 
 
 def url(name):
